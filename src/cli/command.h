@@ -1,0 +1,36 @@
+// Subcommands of the `impostor` binary. Each lives in its own <name>_command.cc and
+// registers itself explicitly from main.cc (no static registration), DuckDB-style:
+//
+//   void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
+//
+// A command adds a CLI11 subcommand with --help text that includes examples, and a
+// callback that sets ctx.exit_code. Commands print tables on a terminal and JSON
+// when asked (--json) or piped; progress goes to stderr only when it is a terminal.
+#ifndef IMPOSTOR_CLI_COMMAND_H_
+#define IMPOSTOR_CLI_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace impostor {
+
+// Exit codes, documented in the README.
+enum ExitCode : int {
+  kExitOk = 0,          // ran; no findings at or above --fail-on (default: never fail on findings)
+  kExitFindings = 1,    // ran; findings at or above --fail-on severity
+  kExitUsage = 2,       // bad command line or config
+  kExitInputError = 3,  // an input, database or store could not be opened or is corrupt
+  kExitInternal = 4,    // a bug
+};
+
+struct CommandContext {
+  int exit_code = kExitOk;
+  bool stdout_is_tty = false;
+  bool stderr_is_tty = false;
+  std::string data_dir;   // shipped catalogues and default config (data/)
+  std::string cache_dir;  // GeoIP databases installed by the bootstrap
+};
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_CLI_COMMAND_H_

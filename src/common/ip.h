@@ -1,0 +1,38 @@
+// IPv4/IPv6 addresses as 16-byte values (IPv4 stored as ::ffff:a.b.c.d), parsed
+// and classified without allocation. Thread-safe: plain values.
+#ifndef IMPOSTOR_COMMON_IP_H_
+#define IMPOSTOR_COMMON_IP_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace impostor {
+
+struct IpAddress {
+  std::array<uint8_t, 16> bytes{};  // network order; IPv4 is IPv4-mapped IPv6
+  bool is_v4 = false;
+
+  // Accepts dotted IPv4, any RFC 4291 IPv6 text form (with "::", embedded IPv4,
+  // a zone "%eth0" which is dropped) and an optional ":port" after IPv4 or
+  // "[v6]:port", as some logs write. nullopt for anything else.
+  static std::optional<IpAddress> Parse(std::string_view text);
+
+  std::string ToString() const;
+  // Private, loopback, link-local, CGNAT shared (100.64/10), unique-local,
+  // multicast, unspecified or documentation space: no geography can be inferred.
+  bool IsNonRoutable() const;
+  // The /24 (IPv4) or /48 (IPv6) prefix as a 64-bit key, used to spot an IPv4/IPv6
+  // or same-subnet flip of one place.
+  uint64_t PrefixKey() const;
+
+  bool operator==(const IpAddress& o) const { return bytes == o.bytes; }
+  bool operator!=(const IpAddress& o) const { return !(*this == o); }
+  bool operator<(const IpAddress& o) const { return bytes < o.bytes; }
+};
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_COMMON_IP_H_

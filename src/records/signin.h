@@ -1,0 +1,98 @@
+// SignIn: the one normalised record of an authentication event, whatever log it
+// came from (Entra ID, Okta, Google Workspace, CloudTrail, OCSF, CSV). Readers
+// fill it; enrichment adds `geo` and `net`; detectors read it. Readers never
+// judge and detectors never parse.
+//
+// Plain value type; no invariants beyond the field comments.
+#ifndef IMPOSTOR_RECORDS_SIGNIN_H_
+#define IMPOSTOR_RECORDS_SIGNIN_H_
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/ip.h"
+#include "common/time.h"
+
+namespace impostor {
+
+// Where a coordinate came from; findings cite it.
+enum class GeoSource : uint8_t { kNone = 0, kVendor, kGeoIp };
+
+// A place, as precise as the evidence allows.
+struct Location {
+  std::string country;  // ISO 3166-1 alpha-2, upper case ("US"); empty if unknown
+  std::string region;   // state / province name or code
+  std::string city;
+  double lat = NAN;
+  double lon = NAN;
+  double accuracy_km = -1;  // radius of uncertainty; < 0 when the source gave none
+  GeoSource source = GeoSource::kNone;
+
+  bool has_coordinates() const { return !std::isnan(lat) && !std::isnan(lon); }
+};
+
+enum class Outcome : uint8_t { kUnknown = 0, kSuccess, kFailure, kChallenge };
+
+// What enrichment knows about the source network. Filled by enrich/, never by readers
+// (except the vendor's own proxy flag, kept in SignIn::vendor_proxy).
+struct NetworkInfo {
+  uint32_t asn = 0;
+  std::string as_org;
+  std::string connection_type;  // "Cable/DSL", "Cellular", "Corporate", "Hosting" (MaxMind) when known
+  bool is_anonymizer = false;   // VPN, Tor exit, hosting/relay: the true origin is hidden
+  bool is_hosting = false;      // datacenter / cloud range
+  bool is_tor = false;
+  bool is_mobile = false;       // cellular carrier (CGNAT hubs: coarse geolocation)
+  bool is_org_egress = false;   // the organisation's own egress (corporate VPN / ZTNA)
+  bool is_sanctioned = false;   // in a sanctioned country's address space (DPRK 175.45.176.0/22)
+  std::string list_name;        // name of the list or provider that matched ("NordVPN", "Tor exit", "corp-vpn")
+};
+
+struct SignIn {
+  // Identity.
+  std::string account;       // UPN / e-mail / IdP id, lower-cased; the key for per-account state
+  std::string account_id;    // the IdP's immutable id (Entra objectId, Okta actor.id), if given
+  std::string display_name;
+  std::string tenant;        // tenant / org id when the log carries one
+
+  TimeMs time_ms = 0;        // UTC
+  std::string ip_text;       // as written in the log
+  std::optional<IpAddress> ip;
+
+  Location vendor_location;  // as the log states it (Entra location, Okta geographicalContext, OCSF)
+  Location geo;              // the location detectors use: GeoIP, or the vendor's (see enrich/)
+  uint32_t vendor_asn = 0;   // ASN stated by the log (Entra autonomousSystemNumber, Okta asNumber)
+  std::string vendor_as_org;
+  NetworkInfo net;           // enrichment
+
+  // Device and client.
+  std::string device_id;
+  std::string device_name;
+  std::string os;
+  std::string browser;
+  std::string user_agent;
+  std::string app;           // application / client signed into
+
+  Outcome outcome = Outcome::kUnknown;
+  std::string failure_reason;
+  bool interactive = true;   // false for token refreshes, non-interactive sign-ins
+  std::string session_id;    // session / correlation / token id
+
+  // Vendor risk verdicts, passed through for the analyst and the model.
+  std::string vendor_risk_level;              // "high", "medium", "low", "none", ""
+  std::vector<std::string> vendor_risk_events;  // riskEventTypes_v2, Okta behaviors flagged POSITIVE
+  bool vendor_proxy = false;                  // Okta securityContext.isProxy and the like
+
+  // Provenance: which record of which file this is, for evidence and rejects.
+  std::string source_format;  // reader id, e.g. "entra.graph", "okta.systemlog"
+  std::string source_file;
+  uint64_t source_line = 0;   // 1-based line where the record starts
+  std::string event_id;       // the log's own id for the record
+};
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_RECORDS_SIGNIN_H_

@@ -1,0 +1,78 @@
+// Store: where findings and per-entity detector state persist between runs, so a
+// daily scan continues where yesterday's stopped and a repeat finding updates the
+// stored one instead of adding a duplicate.
+//
+// SQLite (one file) is the embedded default: OpenSqliteStore(). The schema is
+// versioned (table `schema_version`) and migrated forward on open; a file that is
+// not an impostor store, or is corrupt, is an error naming the file and the problem.
+//
+// Ownership and thread safety: a Store owns its connection. One Store must be used
+// from one thread at a time (callers serialise). Several processes may open the same
+// SQLite file; writes are transactional (WAL).
+#ifndef IMPOSTOR_STORE_STORE_H_
+#define IMPOSTOR_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "detect/finding.h"
+
+namespace impostor {
+
+struct FindingQuery {
+  std::string detector;       // "" = all
+  std::string entity;         // "" = all
+  Severity min_severity = Severity::kUnknown;
+  TimeMs since = INT64_MIN;   // last_seen >= since
+  size_t limit = 0;           // 0 = no limit; ordered by severity desc, last_seen desc
+};
+
+// Summary of one scan, recorded in the `runs` table.
+struct RunRecord {
+  TimeMs started_ms = 0;
+  TimeMs finished_ms = 0;
+  std::string inputs;          // space-separated input names
+  uint64_t records = 0;
+  uint64_t rejected = 0;
+  uint64_t findings_new = 0;
+  uint64_t findings_updated = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Inserts the finding, or merges it (MergeFinding) into the stored one with the
+  // same key. *created tells which happened. The merged finding is written back to
+  // `finding` so the caller can export what is stored.
+  virtual Status UpsertFinding(Finding& finding, bool* created) = 0;
+  virtual Result<std::vector<Finding>> QueryFindings(const FindingQuery& query) = 0;
+  virtual Result<Finding> GetFinding(const std::string& key) = 0;  // NotFound if absent
+
+  // Opaque per-entity state of a detector (e.g. an account's last locations).
+  // SaveState replaces the blobs of the given entities; LoadState streams all of a
+  // detector's blobs.
+  virtual Status SaveState(std::string_view detector,
+                           const std::vector<std::pair<std::string, std::string>>& entity_blobs) = 0;
+  virtual Status LoadState(std::string_view detector,
+                           const std::function<void(std::string_view entity, std::string_view blob)>& fn) = 0;
+
+  virtual Status RecordRun(const RunRecord& run) = 0;
+
+  // Groups writes into one transaction (much faster for bulk upserts).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path`.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_STORE_STORE_H_
