@@ -1,0 +1,117 @@
+#include "detect/evidence.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace impostor {
+
+namespace {
+const char* GeoSourceName(GeoSource s) {
+  switch (s) {
+    case GeoSource::kVendor: return "log";
+    case GeoSource::kGeoIp: return "geoip";
+    case GeoSource::kNone: break;
+  }
+  return "none";
+}
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kSuccess: return "success";
+    case Outcome::kFailure: return "failure";
+    case Outcome::kChallenge: return "challenge";
+    case Outcome::kUnknown: break;
+  }
+  return "unknown";
+}
+}  // namespace
+
+void WriteLocationJson(JsonWriter& w, const Location& loc) {
+  w.BeginObject();
+  if (!loc.city.empty()) w.Field("city", loc.city);
+  if (!loc.region.empty()) w.Field("region", loc.region);
+  if (!loc.country.empty()) w.Field("country", loc.country);
+  if (loc.has_coordinates()) {
+    w.Field("lat", loc.lat);
+    w.Field("long", loc.lon);
+  }
+  if (loc.accuracy_km >= 0) w.Field("accuracy_km", loc.accuracy_km);
+  w.Field("source", GeoSourceName(loc.source));
+  w.EndObject();
+}
+
+Evidence SignInEvidence(const SignIn& s) {
+  Evidence e;
+  e.kind = "signin";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("time", FormatIso8601(s.time_ms));
+  w.Field("account", s.account);
+  if (!s.tenant.empty()) w.Field("tenant", s.tenant);
+  w.Field("ip", s.ip ? s.ip->ToString() : s.ip_text);
+  w.Key("location");
+  WriteLocationJson(w, s.geo);
+  uint32_t asn = s.net.asn ? s.net.asn : s.vendor_asn;
+  if (asn) w.Field("asn", asn);
+  const std::string& org = s.net.as_org.empty() ? s.vendor_as_org : s.net.as_org;
+  if (!org.empty()) w.Field("as_org", org);
+  std::string anon = AnonymizerLabel(s.net, s.vendor_proxy);
+  if (!anon.empty()) w.Field("anonymizer", anon);
+  if (s.net.is_org_egress) w.Field("org_egress", s.net.list_name);
+  if (s.net.is_mobile) w.Field("mobile", true);
+  if (!s.device_id.empty()) w.Field("device_id", s.device_id);
+  if (!s.device_name.empty()) w.Field("device_name", s.device_name);
+  if (!s.os.empty()) w.Field("os", s.os);
+  if (!s.user_agent.empty()) w.Field("user_agent", s.user_agent);
+  if (!s.app.empty()) w.Field("app", s.app);
+  w.Field("outcome", OutcomeName(s.outcome));
+  w.Field("interactive", s.interactive);
+  if (!s.session_id.empty()) w.Field("session_id", s.session_id);
+  if (!s.vendor_risk_level.empty()) w.Field("vendor_risk_level", s.vendor_risk_level);
+  w.Key("source");
+  w.BeginObject();
+  w.Field("format", s.source_format);
+  if (!s.source_file.empty()) w.Field("file", s.source_file);
+  if (s.source_line) w.Field("line", s.source_line);
+  if (!s.event_id.empty()) w.Field("event_id", s.event_id);
+  w.EndObject();
+  w.EndObject();
+  return e;
+}
+
+std::string PlaceName(const Location& loc) {
+  if (!loc.city.empty()) return loc.country.empty() ? loc.city : loc.city + ", " + loc.country;
+  if (!loc.region.empty()) return loc.country.empty() ? loc.region : loc.region + ", " + loc.country;
+  if (!loc.country.empty()) return loc.country;
+  if (loc.has_coordinates()) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.2f,%.2f", loc.lat, loc.lon);
+    return buf;
+  }
+  return "unknown place";
+}
+
+std::string FormatThousands(double value) {
+  long long v = std::llround(value);
+  bool neg = v < 0;
+  std::string digits = std::to_string(neg ? -v : v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return neg ? "-" + out : out;
+}
+
+std::string AnonymizerLabel(const NetworkInfo& net, bool vendor_proxy) {
+  std::string name = net.list_name.empty() ? "" : " (" + net.list_name + ")";
+  if (net.is_tor) return "Tor exit" + name;
+  if (net.is_anonymizer && net.is_hosting) return "hosting" + name;
+  if (net.is_anonymizer) return "VPN" + name;
+  if (vendor_proxy) return "proxy (flagged by the identity provider)";
+  return "";
+}
+
+std::string DayWindow(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
+std::string MonthWindow(TimeMs t) { return FormatIso8601(t).substr(0, 7); }
+
+}  // namespace impostor

@@ -1,0 +1,50 @@
+#include "detect/registry.h"
+
+#include <algorithm>
+
+#include "detect/anonymizer.h"
+#include "detect/atypical_location.h"
+#include "detect/impossible_travel.h"
+
+namespace impostor {
+
+void DetectorRegistry::AddSignIn(DetectorInfo info, SignInDetectorFactory factory) {
+  entries_.push_back(Entry{std::move(info), std::move(factory)});
+}
+
+void DetectorRegistry::AddInfo(DetectorInfo info) { entries_.push_back(Entry{std::move(info), nullptr}); }
+
+std::vector<DetectorInfo> DetectorRegistry::All() const {
+  std::vector<DetectorInfo> out;
+  for (const Entry& e : entries_) out.push_back(e.info);
+  std::sort(out.begin(), out.end(), [](const DetectorInfo& a, const DetectorInfo& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::vector<std::unique_ptr<SignInDetector>>> DetectorRegistry::CreateSignInDetectors(
+    const DetectorConfig& config) const {
+  IMPOSTOR_RETURN_IF_ERROR(config.Validate(All()));
+  std::vector<std::unique_ptr<SignInDetector>> out;
+  for (const Entry& e : entries_) {
+    if (!e.factory) continue;
+    DetectorParams params = config.ParamsFor(e.info.id);
+    if (!params.enabled()) continue;
+    out.push_back(e.factory(params));
+  }
+  return out;
+}
+
+void RegisterBuiltinDetectors(DetectorRegistry& registry) {
+  registry.AddSignIn(ImpossibleTravelInfo(), [](const DetectorParams& p) {
+    return MakeImpossibleTravelDetector(ImpossibleTravelOptions::FromParams(p));
+  });
+  registry.AddSignIn(AtypicalLocationInfo(), [](const DetectorParams& p) {
+    return MakeAtypicalLocationDetector(AtypicalLocationOptions::FromParams(p));
+  });
+  registry.AddSignIn(AnonymizerInfo(), [](const DetectorParams& p) {
+    return MakeAnonymizerDetector(AnonymizerOptions::FromParams(p));
+  });
+  registry.AddSignIn(SanctionedSpaceInfo(), [](const DetectorParams&) { return MakeSanctionedSpaceDetector(); });
+}
+
+}  // namespace impostor
