@@ -43,6 +43,20 @@ struct RunRecord {
   uint64_t findings_updated = 0;
 };
 
+// An analyst's judgement of a finding, kept so the risk model can learn from it.
+enum class VerdictKind : uint8_t { kConfirmed, kDismissed };
+const char* VerdictKindName(VerdictKind kind);  // "confirmed" | "dismissed"
+// Parses "confirmed" / "dismissed" (case-insensitive); false when neither.
+bool ParseVerdictKind(std::string_view text, VerdictKind* kind);
+
+struct Verdict {
+  std::string finding_key;
+  VerdictKind kind = VerdictKind::kConfirmed;
+  std::string analyst;  // who judged: e-mail or user name
+  std::string note;     // free text, may be empty
+  TimeMs time_ms = 0;   // when the verdict was given
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -63,6 +77,12 @@ class Store {
                            const std::function<void(std::string_view entity, std::string_view blob)>& fn) = 0;
 
   virtual Status RecordRun(const RunRecord& run) = 0;
+
+  // Records an analyst verdict on a stored finding (NotFound when no finding has
+  // that key). Verdicts accumulate; the latest one per finding is the current one.
+  virtual Status RecordVerdict(const Verdict& verdict) = 0;
+  // Verdicts on one finding, or on all findings when `finding_key` is empty, oldest first.
+  virtual Result<std::vector<Verdict>> QueryVerdicts(const std::string& finding_key) = 0;
 
   // Groups writes into one transaction (much faster for bulk upserts).
   virtual Status Begin() = 0;

@@ -1,0 +1,499 @@
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+
+#include "store/store.h"
+
+namespace impostor {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("impostor_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::unique_ptr<Store> Open(const std::string& name) {
+    auto r = OpenSqliteStore(Path(name));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : nullptr;
+  }
+
+  // Runs SQL on a store file directly, outside impostor.
+  static void RawExec(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+
+  fs::path dir_;
+};
+
+Finding MakeFinding(const std::string& detector, const std::string& entity, const std::string& window,
+                    Severity severity, TimeMs first, TimeMs last) {
+  Finding f;
+  f.detector = detector;
+  f.entity_type = "account";
+  f.entity = entity;
+  f.key = detector + "|" + entity + "|" + window;
+  f.org = "contoso";
+  f.severity = severity;
+  f.confidence = 0.7;
+  f.first_seen = first;
+  f.last_seen = last;
+  f.title = "Impossible travel";
+  f.explanation = entity + ": New York 13:00 → Shenyang 15:00 UTC, 10,674 km in 2.0 h = 5,300 km/h";
+  f.attributes_json = R"({"distance_km":10674.2,"speed_kmh":5337})";
+  f.evidence.push_back({"signin", R"({"time":1718000000000,"src_endpoint":{"ip":"203.0.113.7"}})"});
+  return f;
+}
+
+TEST_F(SqliteStoreTest, NewFileGetsLatestSchema) {
+  auto store = Open("new.db");
+  ASSERT_NE(store, nullptr);
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path("new.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version WHERE application='impostor'", -1, &s, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 1);
+  sqlite3_finalize(s);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "wal");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, MigratesAnEmptyFile) {
+  { std::ofstream(Path("empty.db")); }
+  ASSERT_EQ(fs::file_size(Path("empty.db")), 0u);
+  auto store = Open("empty.db");
+  ASSERT_NE(store, nullptr);
+  Finding f = MakeFinding("signin.impossible_travel", "alice@contoso.com", "2024-06-10", Severity::kHigh, 1, 2);
+  bool created = false;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  EXPECT_TRUE(created);
+}
+
+TEST_F(SqliteStoreTest, UpsertCreatesThenMergesWithoutDuplicates) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding first = MakeFinding("signin.impossible_travel", "alice@contoso.com", "2024-06-10", Severity::kMedium,
+                              1000, 2000);
+  bool created = false;
+  ASSERT_TRUE(store->UpsertFinding(first, &created).ok());
+  EXPECT_TRUE(created);
+
+  Finding repeat = MakeFinding("signin.impossible_travel", "alice@contoso.com", "2024-06-10", Severity::kHigh, 500,
+                               3000);
+  repeat.explanation = "alice@contoso.com: second, worse journey";
+  repeat.evidence = {{"signin", R"({"time":3000,"src_endpoint":{"ip":"175.45.176.1"}})"}};
+  repeat.related = {"bob@contoso.com"};
+  ASSERT_TRUE(store->UpsertFinding(repeat, &created).ok());
+  EXPECT_FALSE(created);
+  // The caller gets the merged finding back.
+  EXPECT_EQ(repeat.count, 2u);
+  EXPECT_EQ(repeat.first_seen, 500);
+  EXPECT_EQ(repeat.last_seen, 3000);
+  EXPECT_EQ(repeat.severity, Severity::kHigh);
+  EXPECT_EQ(repeat.evidence.size(), 2u);
+
+  auto all = store->QueryFindings({});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  const Finding& got = (*all)[0];
+  EXPECT_EQ(got.key, "signin.impossible_travel|alice@contoso.com|2024-06-10");
+  EXPECT_EQ(got.count, 2u);
+  EXPECT_EQ(got.severity, Severity::kHigh);
+  EXPECT_EQ(got.explanation, "alice@contoso.com: second, worse journey");
+  EXPECT_EQ(got.org, "contoso");
+  EXPECT_DOUBLE_EQ(got.confidence, 0.7);
+  EXPECT_EQ(got.attributes_json, R"({"distance_km":10674.2,"speed_kmh":5337})");
+  ASSERT_EQ(got.evidence.size(), 2u);
+  EXPECT_EQ(got.evidence[0].kind, "signin");
+  EXPECT_EQ(got.evidence[0].json, R"({"time":1718000000000,"src_endpoint":{"ip":"203.0.113.7"}})");
+  EXPECT_EQ(got.evidence[1].json, R"({"time":3000,"src_endpoint":{"ip":"175.45.176.1"}})");
+  ASSERT_EQ(got.related.size(), 1u);
+  EXPECT_EQ(got.related[0], "bob@contoso.com");
+
+  // A third identical repeat adds to the count but not to the evidence.
+  Finding again = MakeFinding("signin.impossible_travel", "alice@contoso.com", "2024-06-10", Severity::kLow, 1000,
+                              2000);
+  ASSERT_TRUE(store->UpsertFinding(again, &created).ok());
+  EXPECT_FALSE(created);
+  auto one = store->GetFinding(got.key);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->count, 3u);
+  EXPECT_EQ(one->evidence.size(), 2u);
+  EXPECT_EQ(one->severity, Severity::kHigh);
+}
+
+TEST_F(SqliteStoreTest, EvidenceKeepsTextAndOddValues) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding f = MakeFinding("signin.anonymizer", "zoë@contoso.com", "w", Severity::kLow, 1, 1);
+  f.evidence = {{"signin", "{ \"city\" : \"沈阳\",\n \"quote\":\"a\\\"b\" }"},  // spacing kept
+                {"note", "not json at all \"quoted\""},                         // kept as text
+                {"list", "[1,2]"}};                                             // not an object: text
+  f.attributes_json = "";
+  bool created = false;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  auto got = store->GetFinding(f.key);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->evidence.size(), 3u);
+  EXPECT_EQ(got->evidence[0].json, f.evidence[0].json);
+  EXPECT_EQ(got->evidence[1].kind, "note");
+  EXPECT_EQ(got->evidence[1].json, f.evidence[1].json);
+  EXPECT_EQ(got->evidence[2].json, "[1,2]");
+  EXPECT_EQ(got->entity, "zoë@contoso.com");
+  EXPECT_EQ(got->attributes_json, "{}");
+}
+
+TEST_F(SqliteStoreTest, QueryFiltersOrdersAndLimits) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Begin().ok());
+  bool created;
+  const Severity sevs[] = {Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical};
+  for (int i = 0; i < 40; ++i) {
+    Finding f = MakeFinding(i % 2 ? "signin.impossible_travel" : "signin.anonymizer",
+                            "user" + std::to_string(i % 5) + "@contoso.com", std::to_string(i), sevs[i % 4],
+                            i * 1000, i * 1000 + 10);
+    ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+    ASSERT_TRUE(created);
+  }
+  ASSERT_TRUE(store->Commit().ok());
+
+  FindingQuery q;
+  q.detector = "signin.impossible_travel";
+  auto r = store->QueryFindings(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 20u);
+  for (const Finding& f : *r) EXPECT_EQ(f.detector, "signin.impossible_travel");
+
+  q = {};
+  q.entity = "user3@contoso.com";
+  r = store->QueryFindings(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 8u);
+  for (const Finding& f : *r) EXPECT_EQ(f.entity, "user3@contoso.com");
+
+  q = {};
+  q.min_severity = Severity::kHigh;
+  r = store->QueryFindings(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 20u);
+  // Ordered by severity, then most recent first.
+  EXPECT_EQ((*r)[0].severity, Severity::kCritical);
+  EXPECT_EQ((*r)[0].first_seen, 39000);
+  EXPECT_EQ(r->back().severity, Severity::kHigh);
+  for (size_t i = 1; i < r->size(); ++i) {
+    EXPECT_GE((*r)[i - 1].severity, (*r)[i].severity);
+    if ((*r)[i - 1].severity == (*r)[i].severity) {
+      EXPECT_GT((*r)[i - 1].last_seen, (*r)[i].last_seen);
+    }
+  }
+
+  q.limit = 3;
+  r = store->QueryFindings(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 3u);
+
+  q = {};
+  q.since = 35000;
+  q.detector = "signin.anonymizer";
+  r = store->QueryFindings(q);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 2u);  // i = 36, 38
+
+  EXPECT_EQ(store->GetFinding("no such key").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, RollbackDiscardsUpserts) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Begin().ok());
+  Finding f = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  bool created;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  ASSERT_TRUE(store->Rollback().ok());
+  EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
+  Finding no_key;
+  EXPECT_EQ(store->UpsertFinding(no_key, &created).code(), Status::Code::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, StateSavesLoadsAndReplaces) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  std::vector<std::pair<std::string, std::string>> blobs;
+  for (int i = 0; i < 20000; ++i) {
+    std::string blob(120, '\0');
+    for (size_t k = 0; k < blob.size(); ++k) blob[k] = static_cast<char>((i * 31 + k) & 0xFF);  // NULs included
+    blobs.emplace_back("user" + std::to_string(i) + "@contoso.com", std::move(blob));
+  }
+  ASSERT_TRUE(store->SaveState("signin.impossible_travel", blobs).ok());
+  ASSERT_TRUE(store->SaveState("signin.atypical_location", {{"user0@contoso.com", "other"}}).ok());
+  // Replace one entity's blob.
+  ASSERT_TRUE(store->SaveState("signin.impossible_travel", {{"user7@contoso.com", std::string("new\0blob", 8)}}).ok());
+
+  std::map<std::string, std::string> loaded;
+  ASSERT_TRUE(store
+                  ->LoadState("signin.impossible_travel",
+                              [&](std::string_view e, std::string_view b) { loaded[std::string(e)] = std::string(b); })
+                  .ok());
+  ASSERT_EQ(loaded.size(), blobs.size());
+  EXPECT_EQ(loaded["user7@contoso.com"], std::string("new\0blob", 8));
+  EXPECT_EQ(loaded["user12345@contoso.com"], blobs[12345].second);
+
+  size_t other = 0;
+  ASSERT_TRUE(store->LoadState("signin.atypical_location", [&](std::string_view, std::string_view b) {
+    EXPECT_EQ(b, "other");
+    ++other;
+  }).ok());
+  EXPECT_EQ(other, 1u);
+  size_t none = 0;
+  ASSERT_TRUE(store->LoadState("nobody", [&](std::string_view, std::string_view) { ++none; }).ok());
+  EXPECT_EQ(none, 0u);
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
+  {
+    auto store = Open("s.db");
+    ASSERT_NE(store, nullptr);
+    Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
+    bool created;
+    ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+    ASSERT_TRUE(store->SaveState("signin.impossible_travel", {{"alice", "state-1"}}).ok());
+    RunRecord run;
+    run.started_ms = 10;
+    run.finished_ms = 20;
+    run.inputs = "day1.jsonl";
+    run.records = 100;
+    run.findings_new = 1;
+    ASSERT_TRUE(store->RecordRun(run).ok());
+  }
+  {
+    auto store = Open("s.db");
+    ASSERT_NE(store, nullptr);
+    auto f = store->GetFinding("signin.impossible_travel|alice|w1");
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    EXPECT_EQ(f->severity, Severity::kHigh);
+    std::string blob;
+    ASSERT_TRUE(store->LoadState("signin.impossible_travel", [&](std::string_view, std::string_view b) {
+      blob = std::string(b);
+    }).ok());
+    EXPECT_EQ(blob, "state-1");
+    // Day 2 repeats the finding: updated, not duplicated.
+    Finding again = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 5);
+    bool created = true;
+    ASSERT_TRUE(store->UpsertFinding(again, &created).ok());
+    EXPECT_FALSE(created);
+    EXPECT_EQ(again.count, 2u);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path("s.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT inputs, records FROM runs", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "day1.jsonl");
+  EXPECT_EQ(sqlite3_column_int(s, 1), 100);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, VerdictsAreRecordedAndQueried) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
+  Finding g = MakeFinding("signin.impossible_travel", "bob", "w1", Severity::kHigh, 1, 2);
+  bool created;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  ASSERT_TRUE(store->UpsertFinding(g, &created).ok());
+  ASSERT_TRUE(store->RecordVerdict({f.key, VerdictKind::kDismissed, "soc@contoso.com", "business trip", 200}).ok());
+  ASSERT_TRUE(store->RecordVerdict({f.key, VerdictKind::kConfirmed, "lead@contoso.com", "", 300}).ok());
+  ASSERT_TRUE(store->RecordVerdict({g.key, VerdictKind::kConfirmed, "soc@contoso.com", "laptop farm", 100}).ok());
+  Status missing = store->RecordVerdict({"nope", VerdictKind::kConfirmed, "x", "", 1});
+  EXPECT_EQ(missing.code(), Status::Code::kNotFound);
+  EXPECT_NE(missing.message().find("nope"), std::string::npos);
+
+  auto vs = store->QueryVerdicts(f.key);
+  ASSERT_TRUE(vs.ok());
+  ASSERT_EQ(vs->size(), 2u);
+  EXPECT_EQ((*vs)[0].kind, VerdictKind::kDismissed);
+  EXPECT_EQ((*vs)[0].note, "business trip");
+  EXPECT_EQ((*vs)[1].kind, VerdictKind::kConfirmed);
+  EXPECT_EQ((*vs)[1].analyst, "lead@contoso.com");
+  auto all = store->QueryVerdicts("");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].finding_key, g.key);  // oldest first
+
+  VerdictKind k;
+  EXPECT_TRUE(ParseVerdictKind("Dismissed", &k));
+  EXPECT_EQ(k, VerdictKind::kDismissed);
+  EXPECT_FALSE(ParseVerdictKind("maybe", &k));
+}
+
+// --- Files that are not impostor stores: clear errors, never a crash. ---
+
+void ExpectRejected(const Result<std::unique_ptr<Store>>& r, const std::string& path, const std::string& words) {
+  ASSERT_FALSE(r.ok());
+  const Status& st = r.status();
+  EXPECT_TRUE(st.code() == Status::Code::kCorruption || st.code() == Status::Code::kInvalidArgument)
+      << st.ToString();
+  EXPECT_NE(st.message().find(path), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find(words), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("--db"), std::string::npos) << st.ToString();
+}
+
+TEST_F(SqliteStoreTest, RandomBytesAreNotAStore) {
+  const std::string path = Path("random.db");
+  std::mt19937 rng(42);
+  std::string bytes(64 * 1024, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng() & 0xFF);
+  std::ofstream(path, std::ios::binary) << bytes;
+  ExpectRejected(OpenSqliteStore(path), path, "not an impostor store");
+  // Also a short text file.
+  const std::string text = Path("notes.db");
+  std::ofstream(text) << "hello\n";
+  ExpectRejected(OpenSqliteStore(text), text, "not an impostor store");
+  // The file is left as it was.
+  EXPECT_EQ(fs::file_size(path), bytes.size());
+}
+
+TEST_F(SqliteStoreTest, TruncatedCopyIsCorrupt) {
+  {
+    auto store = Open("full.db");
+    ASSERT_NE(store, nullptr);
+    std::vector<std::pair<std::string, std::string>> blobs;
+    for (int i = 0; i < 5000; ++i) blobs.emplace_back("user" + std::to_string(i), std::string(120, 'x'));
+    ASSERT_TRUE(store->SaveState("d", blobs).ok());
+  }  // closing checkpoints the WAL into the main file
+  const std::string path = Path("truncated.db");
+  fs::copy_file(Path("full.db"), path);
+  const auto size = fs::file_size(path);
+  ASSERT_GT(size, 8192u);
+  fs::resize_file(path, size / 2);
+  auto r = OpenSqliteStore(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(path), std::string::npos);
+  EXPECT_NE(r.status().message().find("truncated"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("--db"), std::string::npos);
+
+  // Cut inside the 100-byte header.
+  const std::string tiny = Path("tiny.db");
+  fs::copy_file(Path("full.db"), tiny);
+  fs::resize_file(tiny, 50);
+  ExpectRejected(OpenSqliteStore(tiny), tiny, "not an impostor store");
+}
+
+TEST_F(SqliteStoreTest, DamagedPagesAreReportedNotCrashed) {
+  {
+    auto store = Open("full.db");
+    ASSERT_NE(store, nullptr);
+    bool created;
+    for (int i = 0; i < 300; ++i) {
+      Finding f = MakeFinding("d", "user" + std::to_string(i), "w", Severity::kHigh, i, i);
+      ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+    }
+  }
+  // Overwrite everything after the first page with garbage; the header still
+  // looks right, so the damage shows up when pages are read.
+  const std::string path = Path("full.db");
+  const auto size = fs::file_size(path);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096);
+    std::string junk(size - 4096, '\xA5');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto r = OpenSqliteStore(path);
+  if (r.ok()) {
+    auto q = (*r)->QueryFindings({});
+    ASSERT_FALSE(q.ok());
+    EXPECT_EQ(q.status().code(), Status::Code::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(path), std::string::npos);
+  } else {
+    EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(path), std::string::npos);
+  }
+}
+
+TEST_F(SqliteStoreTest, UnrelatedSqliteDatabaseIsNotAStore) {
+  const std::string path = Path("other.db");
+  RawExec(path, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES(1,'x');");
+  ExpectRejected(OpenSqliteStore(path), path, "not an impostor store");
+  // Untouched: no impostor tables were added.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 1);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+
+  const std::string app = Path("app.db");
+  RawExec(app, "PRAGMA application_id = 1234;");
+  ExpectRejected(OpenSqliteStore(app), app, "another application");
+
+  const std::string shape = Path("shape.db");
+  RawExec(shape, "CREATE TABLE schema_version(v INTEGER);");
+  ExpectRejected(OpenSqliteStore(shape), shape, "not an impostor store");
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  { ASSERT_NE(Open("s.db"), nullptr); }
+  RawExec(Path("s.db"), "UPDATE schema_version SET version = 99;");
+  auto r = OpenSqliteStore(Path("s.db"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("schema version 99"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("upgrade impostor"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, MissingTableIsCorruption) {
+  { ASSERT_NE(Open("s.db"), nullptr); }
+  RawExec(Path("s.db"), "DROP TABLE detector_state;");
+  auto r = OpenSqliteStore(Path("s.db"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(r.status().message().find("detector_state"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, DirectoryAndMissingParentAreClearErrors) {
+  auto r = OpenSqliteStore(dir_.string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("directory"), std::string::npos);
+  auto m = OpenSqliteStore(Path("no/such/dir/s.db"));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), Status::Code::kIOError) << m.status().ToString();
+  EXPECT_FALSE(OpenSqliteStore("").ok());
+}
+
+}  // namespace
+}  // namespace impostor
