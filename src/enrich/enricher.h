@@ -36,6 +36,7 @@ struct NetworkListSpec {
 struct EnrichConfig {
   std::vector<std::string> mmdb_paths;  // any mix of City/Country/ASN/ISP/Anonymous-IP/Connection-Type/flat
   std::string asn_csv_path;             // ip-location-db asn-ipv4.csv / asn-ipv6.csv style
+  std::vector<std::string> asn_csv_paths;  // more ASN CSVs of the same format (e.g. the IPv6 table)
   std::vector<NetworkListSpec> lists;
   // Accuracy radius (km) assumed when a source gives coordinates but no radius.
   double default_city_accuracy_km = 50;
