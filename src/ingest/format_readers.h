@@ -1,0 +1,104 @@
+// The per-format record readers: pure functions from one parsed record (a JSON
+// object or a CSV row) to a SignIn, a skip (a well-formed record that is not a
+// sign-in) or a reject reason. They never do I/O; input_source.h and reader.cc
+// feed them. Internal to src/ingest/.
+//
+// Each reader fills the identity, time, network, device, outcome, risk and
+// event_id fields; reader.cc adds the provenance (format, file, line).
+//
+// Thread safety: stateless; RecordContext is per thread.
+#ifndef IMPOSTOR_INGEST_FORMAT_READERS_H_
+#define IMPOSTOR_INGEST_FORMAT_READERS_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/json_fields.h"
+#include "records/signin.h"
+
+namespace impostor {
+namespace ingest {
+
+// Entra ID: Graph signIn objects, the diagnostic-settings / Event Hubs envelope
+// {time, category, callerIpAddress, properties{...}} and Log Analytics
+// SigninLogs / AADNonInteractiveUserSignInLogs rows as JSON. Keys match without
+// regard to case (Azure Monitor wrappers lower-case them).
+RecordResult ReadEntraRecord(od::object& record, RecordContext& ctx, SignIn* out);
+// Okta System Log LogEvent.
+RecordResult ReadOktaRecord(od::object& record, RecordContext& ctx, SignIn* out);
+// Google Workspace Reports API activity (applicationName=login), with an
+// "events" array, a single "events" object (one event per line) or Panther's
+// flattened {name, type, parameters{}} form.
+RecordResult ReadGwsRecord(od::object& record, RecordContext& ctx, SignIn* out);
+// AWS CloudTrail record; ConsoleLogin only, other events are skipped.
+RecordResult ReadCloudTrailRecord(od::object& record, RecordContext& ctx, SignIn* out);
+// OCSF Authentication (class_uid 3002).
+RecordResult ReadOcsfRecord(od::object& record, RecordContext& ctx, SignIn* out);
+
+// ---- CSV.
+
+// Splits one RFC 4180 record that starts at text[*pos]; quoted fields may hold
+// commas, doubled quotes and line breaks. Advances *pos past the record's line
+// end and adds the number of line breaks consumed to *lines. Returns false when
+// the text ends inside a quoted field (the record is incomplete).
+bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
+                    uint64_t* lines, bool at_end);
+
+// A CSV header resolved against the fields a reader wants.
+class CsvColumns {
+ public:
+  // `header` as read from the file; names compare case-insensitively, with a
+  // trailing unit such as " [UTC]" (Log Analytics portal export) ignored.
+  explicit CsvColumns(const std::vector<std::string>& header);
+  // Column index of the first of `names` present, or -1.
+  int Find(std::initializer_list<std::string_view> names) const;
+  int Find(std::string_view name) const { return Find({name}); }
+
+ private:
+  std::map<std::string, int> index_;  // lower-cased name -> column
+};
+
+// Plain CSV: user,time,ip[,country,city,lat,lon,outcome,...]; `mapping` maps
+// SignIn field names to column names (ReadOptions::csv_columns).
+class PlainCsvReader {
+ public:
+  // Returns "" or an error naming the missing required column.
+  std::string Init(const std::vector<std::string>& header,
+                   const std::map<std::string, std::string>& mapping);
+  RecordResult Read(const std::vector<std::string>& row, SignIn* out) const;
+
+ private:
+  int account_ = -1, time_ = -1, ip_ = -1, country_ = -1, region_ = -1, city_ = -1, lat_ = -1,
+      lon_ = -1, accuracy_ = -1, outcome_ = -1, device_id_ = -1, user_agent_ = -1,
+      session_id_ = -1, app_ = -1, interactive_ = -1, event_id_ = -1, asn_ = -1;
+};
+
+// Log Analytics SigninLogs / AADNonInteractiveUserSignInLogs CSV export; the
+// dynamic columns (LocationDetails, DeviceDetail, Status) hold JSON text.
+class EntraCsvReader {
+ public:
+  std::string Init(const std::vector<std::string>& header);
+  RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const;
+
+ private:
+  int time_generated_ = -1, created_ = -1, upn_ = -1, user_id_ = -1, display_name_ = -1,
+      tenant_ = -1, ip_ = -1, location_ = -1, location_details_ = -1, device_detail_ = -1,
+      user_agent_ = -1, app_ = -1, status_ = -1, result_type_ = -1, result_description_ = -1,
+      interactive_ = -1, category_ = -1, type_ = -1, correlation_ = -1, session_ = -1, id_ = -1,
+      risk_level_ = -1, risk_events_v2_ = -1, risk_events_ = -1, asn_ = -1;
+};
+
+// Shared by the Entra JSON and CSV paths: error code -> outcome (0 success,
+// the interrupt codes that ask for MFA or "stay signed in" a challenge).
+Outcome EntraOutcome(int64_t error_code);
+// Whether an Entra category / Log Analytics table holds user sign-ins; false
+// for service principals, managed identities and other categories.
+// *interactive is set false for the non-interactive ones.
+bool EntraUserSignInCategory(std::string_view category, bool* interactive);
+
+}  // namespace ingest
+}  // namespace impostor
+
+#endif  // IMPOSTOR_INGEST_FORMAT_READERS_H_
