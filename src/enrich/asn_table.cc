@@ -55,7 +55,6 @@ bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
   }
   // Point the quoted fields at their unescaped text.
   size_t q = 0;
-  i = 0;
   for (size_t f = 0; f < fields->size(); ++f) {
     if ((*fields)[f].data() == nullptr && q < scratch->size()) (*fields)[f] = (*scratch)[q++];
   }
@@ -145,21 +144,21 @@ void AsnTable::LoadCsvText(std::string_view text, const std::string& source) {
       Report(source, line_no, "range mixes IPv4 and IPv6");
       continue;
     }
-    uint32_t org = Intern(fields.size() > 3 ? fields[3] : std::string_view());
+    const std::string_view org_name = fields.size() > 3 ? fields[3] : std::string_view();
     if (start->is_v4) {
       uint32_t a = V4Key(*start), b = V4Key(*end);
       if (a > b) {
         Report(source, line_no, "range start after its end");
         continue;
       }
-      v4_.push_back({a, b, asn, org});
+      v4_.push_back({a, b, asn, Intern(org_name)});
     } else {
       Uint128 a = V6Key(*start), b = V6Key(*end);
       if (a > b) {
         Report(source, line_no, "range start after its end");
         continue;
       }
-      v6_.push_back({a, b, asn, org});
+      v6_.push_back({a, b, asn, Intern(org_name)});
     }
   }
   auto by_start = [](const auto& x, const auto& y) { return x.start < y.start; };

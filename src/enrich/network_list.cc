@@ -122,10 +122,14 @@ void NetworkList::AddText(std::string_view text, const std::string& source, std:
 }
 
 std::vector<NetworkList::Block> NetworkList::Flatten(std::vector<Block> blocks, Uint128 max_value) {
-  std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
+  std::stable_sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
     if (a.first != b.first) return a.first < b.first;
     return a.last > b.last;  // enclosing blocks first
   });
+  // A block listed twice keeps the label it was given first.
+  blocks.erase(std::unique(blocks.begin(), blocks.end(),
+                           [](const Block& a, const Block& b) { return a.first == b.first && a.last == b.last; }),
+               blocks.end());
   std::vector<Block> out;
   auto emit = [&out](Uint128 first, Uint128 last, uint32_t label) {
     if (first > last) return;
