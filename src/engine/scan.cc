@@ -1,0 +1,219 @@
+#include "engine/scan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include "detect/account_profile.h"
+#include "detect/registry.h"
+#include "enrich/enricher.h"
+
+namespace impostor {
+
+namespace {
+
+constexpr char kProfileState[] = "account.profile";
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Collects findings, merging repeats of one key within the run (Zeek-style).
+class MergingSink final : public FindingSink {
+ public:
+  void OnFinding(Finding&& f) override {
+    auto it = index_.find(f.key);
+    if (it == index_.end()) {
+      index_.emplace(f.key, findings_.size());
+      findings_.push_back(std::move(f));
+    } else {
+      MergeFinding(findings_[it->second], f);
+    }
+  }
+  std::vector<Finding>& findings() { return findings_; }
+
+ private:
+  std::vector<Finding> findings_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+void EnrichAll(std::vector<SignIn>& signins, const Enricher& enricher, int threads) {
+  threads = std::max(1, std::min(threads, 16));
+  if (threads == 1 || signins.size() < 10000) {
+    for (SignIn& s : signins) enricher.Enrich(s);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const size_t chunk = (signins.size() + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t) {
+    size_t begin = t * chunk, end = std::min(signins.size(), begin + chunk);
+    if (begin >= end) break;
+    pool.emplace_back([&, begin, end] {
+      for (size_t i = begin; i < end; ++i) enricher.Enrich(signins[i]);
+    });
+  }
+  for (std::thread& th : pool) th.join();
+}
+
+}  // namespace
+
+Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
+                               Store& store, int threads) {
+  ScanResult result;
+  ScanStats& stats = result.stats;
+
+  DetectorRegistry registry;
+  RegisterBuiltinDetectors(registry);
+  auto created = registry.CreateSignInDetectors(config.detectors);
+  if (!created.ok()) return created.status();
+  std::vector<std::unique_ptr<SignInDetector>> detectors = std::move(created).value();
+
+  // Load yesterday's state: baselines first, then each detector's.
+  auto t0 = std::chrono::steady_clock::now();
+  AccountProfiles profiles;
+  Status load_error;
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kProfileState, [&](std::string_view entity, std::string_view blob) {
+    if (!load_error.ok()) return;
+    Status st = profiles.Decode(profiles.Intern(entity), blob);
+    if (!st.ok()) load_error = st;
+  }));
+  for (auto& d : detectors) {
+    IMPOSTOR_RETURN_IF_ERROR(store.LoadState(d->info().id, [&](std::string_view entity, std::string_view blob) {
+      if (!load_error.ok()) return;
+      Status st = d->LoadState(profiles, entity, blob);
+      if (!st.ok()) load_error = st;
+    }));
+  }
+  if (!load_error.ok()) return load_error.WithContext("loading detector state from the store");
+  stats.store_seconds += Seconds(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  if (enricher) EnrichAll(signins, *enricher, threads);
+  stats.enrich_seconds = Seconds(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  std::vector<uint32_t> order;
+  order.reserve(signins.size());
+  for (uint32_t i = 0; i < signins.size(); ++i) {
+    if (signins[i].account.empty()) {
+      ++stats.no_account;
+      continue;
+    }
+    if (signins[i].geo.has_coordinates()) ++stats.located;
+    order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return signins[a].time_ms < signins[b].time_ms; });
+
+  MergingSink sink;
+  std::vector<bool> touched;
+  for (uint32_t i : order) {
+    const SignIn& s = signins[i];
+    uint32_t idx = profiles.Intern(s.account);
+    if (touched.size() <= idx) touched.resize(idx + 1, false);
+    touched[idx] = true;
+    SignInContext ctx{idx, &profiles};
+    for (auto& d : detectors) d->Observe(s, ctx, sink);
+    profiles.Learn(idx, s);
+  }
+  for (auto& d : detectors) d->Finish(sink);
+  stats.detect_seconds = Seconds(t0);
+  stats.signins = signins.size();
+  stats.accounts = profiles.size();
+  stats.state_bytes = profiles.MemoryBytes();
+  for (auto& d : detectors) stats.state_bytes += d->StateBytes();
+
+  // Write findings and the state of the accounts this scan touched, in one transaction.
+  t0 = std::chrono::steady_clock::now();
+  IMPOSTOR_RETURN_IF_ERROR(store.Begin());
+  auto write = [&]() -> Status {
+    for (Finding& f : sink.findings()) {
+      bool created_new = false;
+      IMPOSTOR_RETURN_IF_ERROR(store.UpsertFinding(f, &created_new));
+      ++(created_new ? stats.findings_new : stats.findings_updated);
+    }
+    std::vector<std::pair<std::string, std::string>> blobs;
+    for (uint32_t idx = 0; idx < touched.size(); ++idx)
+      if (touched[idx]) blobs.emplace_back(std::string(profiles.name(idx)), profiles.Encode(idx));
+    IMPOSTOR_RETURN_IF_ERROR(store.SaveState(kProfileState, blobs));
+    for (auto& d : detectors) {
+      blobs.clear();
+      d->SaveState(profiles, &blobs);
+      // Only the touched accounts changed; rewriting the rest would make daily runs
+      // cost as much as the whole history.
+      std::vector<std::pair<std::string, std::string>> changed;
+      for (auto& [entity, blob] : blobs) {
+        uint32_t idx = profiles.Find(entity);
+        if (idx < touched.size() && touched[idx]) changed.emplace_back(std::move(entity), std::move(blob));
+      }
+      IMPOSTOR_RETURN_IF_ERROR(store.SaveState(d->info().id, changed));
+    }
+    return Status::OK();
+  };
+  Status st = write();
+  if (!st.ok()) {
+    store.Rollback();
+    return st.WithContext("writing findings and state to the store");
+  }
+  IMPOSTOR_RETURN_IF_ERROR(store.Commit());
+  stats.store_seconds += Seconds(t0);
+
+  result.findings = std::move(sink.findings());
+  std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return a.key < b.key;
+  });
+  return result;
+}
+
+Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
+  auto enricher = Enricher::Open(config.enrich);
+  if (!enricher.ok()) return enricher.status();
+  auto store = OpenSqliteStore(options.db_path);
+  if (!store.ok()) return store.status();
+
+  auto started = std::chrono::steady_clock::now();
+  std::vector<SignIn> signins;
+  ScanStats read_stats;
+  for (const std::string& input : options.inputs) {
+    ReadOptions ro;
+    ro.format = options.format;
+    ro.csv_columns = config.csv_columns;
+    if (options.progress) ro.progress = [&](uint64_t done, uint64_t total) { options.progress(input, done, total); };
+    ReadStats rs;
+    Status st = ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs);
+    if (!st.ok()) return st;
+    ++read_stats.inputs;
+    read_stats.rejected += rs.rejected;
+    read_stats.skipped += rs.skipped;
+    for (const auto& [kind, n] : rs.skipped_by_kind) read_stats.skipped_by_kind[kind] += n;
+  }
+  double read_seconds = Seconds(started);
+
+  auto result = ScanSignIns(signins, enricher->get(), config, **store, options.threads);
+  if (!result.ok()) return result.status();
+  ScanStats& stats = result->stats;
+  stats.inputs = read_stats.inputs;
+  stats.rejected = read_stats.rejected;
+  stats.skipped = read_stats.skipped;
+  stats.skipped_by_kind = read_stats.skipped_by_kind;
+  stats.read_seconds = read_seconds;
+
+  RunRecord run;
+  run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count() -
+                   static_cast<TimeMs>(Seconds(started) * 1000);
+  run.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const std::string& in : options.inputs) run.inputs += (run.inputs.empty() ? "" : " ") + in;
+  run.records = stats.signins;
+  run.rejected = stats.rejected;
+  run.findings_new = stats.findings_new;
+  run.findings_updated = stats.findings_updated;
+  IMPOSTOR_RETURN_IF_ERROR((*store)->RecordRun(run));
+  return result;
+}
+
+}  // namespace impostor

@@ -1,0 +1,71 @@
+// Scan: the main job. Reads sign-in inputs, enriches them, runs the sign-in
+// detectors in time order with per-account state loaded from the store, merges
+// findings by key, writes findings and state back to the store.
+//
+//   inputs ──► ReadSignIns ──► Enricher ──► sort by time ──► detectors ──► merge by key ──► Store
+//
+// Batch semantics: within one scan all records are ordered by time before any
+// detector sees them, so a file in newest-first order (Graph pages) or several
+// files that interleave are judged as one stream; across scans, per-account state
+// in the store carries the story on, so scanning day 1 and then day 2 gives the
+// findings of scanning both at once.
+//
+// Ownership and thread safety: RunScan owns everything it opens for the duration
+// of the call; callers may run scans on distinct stores from distinct threads.
+#ifndef IMPOSTOR_ENGINE_SCAN_H_
+#define IMPOSTOR_ENGINE_SCAN_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "detect/finding.h"
+#include "engine/config.h"
+#include "ingest/reader.h"
+#include "store/store.h"
+
+namespace impostor {
+
+struct ScanOptions {
+  std::vector<std::string> inputs;  // paths, .gz, or "-" for stdin
+  std::string format;               // "" = detect per input
+  std::string db_path = "impostor.db";
+  int threads = 2;                  // enrichment threads
+  // Progress of reading: (input name, bytes done, bytes total or 0).
+  std::function<void(const std::string&, uint64_t, uint64_t)> progress;
+};
+
+struct ScanStats {
+  uint64_t inputs = 0;
+  uint64_t signins = 0;
+  uint64_t rejected = 0;
+  uint64_t skipped = 0;              // well-formed non-sign-in records
+  uint64_t no_account = 0;
+  uint64_t located = 0;              // sign-ins with coordinates after enrichment
+  uint64_t accounts = 0;             // accounts tracked after the scan (all runs)
+  uint64_t findings_new = 0;
+  uint64_t findings_updated = 0;
+  std::map<std::string, uint64_t> skipped_by_kind;
+  double read_seconds = 0, enrich_seconds = 0, detect_seconds = 0, store_seconds = 0;
+  size_t state_bytes = 0;            // in-memory per-account state after the scan
+};
+
+struct ScanResult {
+  std::vector<Finding> findings;  // as stored after merging, this scan's keys only, most severe first
+  ScanStats stats;
+};
+
+// Runs the scan. Rejected records go to `rejects`. Fails only when the run as a
+// whole cannot proceed: bad config, corrupt store or database, unreadable input.
+Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects);
+
+// The same pipeline over sign-ins already in memory (tests, benchmarks, the Kafka
+// consumer): enrich (when `enricher` is given), order, detect, store.
+class Enricher;
+Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
+                               Store& store, int threads);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_ENGINE_SCAN_H_
