@@ -90,8 +90,8 @@ blocking:
   - [family_name:variant, given_name:variant, dob:year]
 generic_threshold: 50
 max_block_size: 200
-match_probability: 0.9
-u_sample_pairs: 2000000
+match_probability: 0.999
+u_sample_pairs: 1000000
 em_iterations: 30
 max_cluster_size: 0
 )";

@@ -15,7 +15,7 @@
 //     - [dob, family_name:soundex]
 //   generic_threshold: 50     # identifier shared by more records than this is generic
 //   max_block_size: 200       # a blocking group larger than this is skipped
-//   match_probability: 0.9    # link threshold on the posterior match probability
+//   match_probability: 0.999  # link threshold on the posterior match probability
 //
 // Plain value type.
 #ifndef IMPOSTOR_RESOLVE_LINKAGE_CONFIG_H_
@@ -86,8 +86,8 @@ struct LinkageConfig {
   std::vector<BlockingRule> blocking;
   uint32_t generic_threshold = 50;     // records
   uint32_t max_block_size = 200;       // records per blocking group
-  double match_probability = 0.9;      // posterior probability to link a pair
-  uint64_t u_sample_pairs = 2'000'000; // random pairs to estimate u
+  double match_probability = 0.999;    // posterior probability to link a pair
+  uint64_t u_sample_pairs = 1'000'000; // random pairs to estimate u
   int em_iterations = 30;
   uint32_t max_cluster_size = 0;       // 0 = no chaining guard
   unsigned threads = 0;                // 0 = all cores
