@@ -1,0 +1,216 @@
+#include "photo/face_hasher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+namespace impostor {
+
+struct FaceHasher::Impl {
+  cv::CascadeClassifier classifier;
+  cv::CascadeClassifier eyes;  // empty when alignment is off
+};
+
+namespace {
+
+// Where the eye centres land in the normalised crop, as fractions of its side: the
+// crop spans 2.5 eye distances across, from the brow line's top to below the chin.
+constexpr double kLeftEyeX = 0.30, kRightEyeX = 0.70, kEyeY = 0.38;
+// Face regions are rescaled so the box is this many pixels wide before eye detection.
+constexpr int kEyeSearchFaceWidth = 160;
+
+cv::Mat ToGrey(const cv::Mat& image) {
+  cv::Mat grey;
+  if (image.channels() == 3) cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
+  else if (image.channels() == 4) cv::cvtColor(image, grey, cv::COLOR_BGRA2GRAY);
+  else grey = image.clone();
+  return grey;
+}
+
+// Picks the most plausible eye pair in a face normalised to kEyeSearchFaceWidth:
+// one eye in each upper quarter, similar sizes, roughly level. Returns false if none.
+bool PickEyes(const std::vector<cv::Rect>& eyes, cv::Point2d* left, cv::Point2d* right) {
+  double best = -1;
+  for (const cv::Rect& a : eyes) {
+    for (const cv::Rect& b : eyes) {
+      const cv::Point2d ca(a.x + a.width / 2.0, a.y + a.height / 2.0);
+      const cv::Point2d cb(b.x + b.width / 2.0, b.y + b.height / 2.0);
+      if (ca.x >= kEyeSearchFaceWidth * 0.5 || cb.x <= kEyeSearchFaceWidth * 0.5) continue;
+      const double dx = cb.x - ca.x, dy = std::abs(cb.y - ca.y);
+      if (dx < kEyeSearchFaceWidth * 0.25 || dx > kEyeSearchFaceWidth * 0.7 || dy > dx * 0.3) continue;
+      const double size_ratio = static_cast<double>(std::min(a.width, b.width)) / std::max(a.width, b.width);
+      if (size_ratio < 0.6) continue;
+      const double score = size_ratio * (a.area() + b.area()) - dy;
+      if (score > best) {
+        best = score;
+        *left = ca;
+        *right = cb;
+      }
+    }
+  }
+  return best >= 0;
+}
+
+}  // namespace
+
+FaceHasher::FaceHasher(FaceHasherOptions options, std::unique_ptr<Impl> impl)
+    : options_(std::move(options)), impl_(std::move(impl)) {}
+FaceHasher::~FaceHasher() = default;
+
+Result<std::unique_ptr<FaceHasher>> FaceHasher::Open(const FaceHasherOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(options.cascade_path, ec)) {
+    return Status::NotFound("face cascade " + options.cascade_path +
+                            " not found (install Debian's opencv-data, or set the cascade path)");
+  }
+  if (options.crop_size < 32 || options.margin < 0 || options.margin > 1 || options.scale_factor <= 1.0) {
+    return Status::InvalidArgument("face hasher options out of range (crop_size >= 32, 0 <= margin <= 1, "
+                                   "scale_factor > 1)");
+  }
+  if (!options.eye_cascade_path.empty() && !std::filesystem::is_regular_file(options.eye_cascade_path, ec)) {
+    return Status::NotFound("eye cascade " + options.eye_cascade_path +
+                            " not found (install Debian's opencv-data, or set an empty path to align on face boxes)");
+  }
+  auto impl = std::make_unique<Impl>();
+  try {
+    if (!impl->classifier.load(options.cascade_path) || impl->classifier.empty()) {
+      return Status::Corruption("face cascade " + options.cascade_path + " is not a cascade classifier");
+    }
+    if (!options.eye_cascade_path.empty() &&
+        (!impl->eyes.load(options.eye_cascade_path) || impl->eyes.empty())) {
+      return Status::Corruption("eye cascade " + options.eye_cascade_path + " is not a cascade classifier");
+    }
+  } catch (const cv::Exception& e) {
+    return Status::Corruption("face cascade " + options.cascade_path + ": " + e.what());
+  }
+  return std::unique_ptr<FaceHasher>(new FaceHasher(options, std::move(impl)));
+}
+
+static Status CheckImage(const cv::Mat& image) {
+  if (image.empty()) return Status::InvalidArgument("face hashing: empty image");
+  if (image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)) {
+    return Status::InvalidArgument("face hashing: image must be 8-bit grey, BGR or BGRA");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<cv::Rect>> FaceHasher::Detect(const cv::Mat& image) {
+  IMPOSTOR_RETURN_IF_ERROR(CheckImage(image));
+  cv::Mat grey = ToGrey(image);
+  // Detection cost grows with the pixel count; ID photos and profile pictures have
+  // faces large enough to find at a few hundred pixels, so detect on a shrunk copy.
+  const int longer = std::max(grey.rows, grey.cols);
+  double shrink = 1.0;
+  if (options_.detect_max_side > 0 && longer > options_.detect_max_side) {
+    shrink = static_cast<double>(options_.detect_max_side) / longer;
+    cv::Mat small;
+    cv::resize(grey, small, cv::Size(), shrink, shrink, cv::INTER_AREA);
+    grey = small;
+  }
+  cv::equalizeHist(grey, grey);
+  std::vector<cv::Rect> faces;
+  try {
+    impl_->classifier.detectMultiScale(grey, faces, options_.scale_factor, options_.min_neighbors, 0,
+                                       cv::Size(options_.min_face_px, options_.min_face_px));
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("face detector failed: ") + e.what());
+  }
+  if (shrink != 1.0) {
+    for (cv::Rect& f : faces) {
+      f = cv::Rect(static_cast<int>(f.x / shrink + 0.5), static_cast<int>(f.y / shrink + 0.5),
+                   static_cast<int>(f.width / shrink + 0.5), static_cast<int>(f.height / shrink + 0.5)) &
+          cv::Rect(0, 0, image.cols, image.rows);
+    }
+  }
+  std::sort(faces.begin(), faces.end(), [](const cv::Rect& a, const cv::Rect& b) {
+    return a.area() != b.area() ? a.area() > b.area() : (a.y != b.y ? a.y < b.y : a.x < b.x);
+  });
+  if (static_cast<int>(faces.size()) > options_.max_faces) faces.resize(options_.max_faces);
+  return faces;
+}
+
+Result<FaceHash> FaceHasher::HashRegion(const cv::Mat& image, const cv::Rect& face) {
+  IMPOSTOR_RETURN_IF_ERROR(CheckImage(image));
+  if (!impl_->eyes.empty()) {
+    Result<FaceHash> aligned = HashEyeAligned(image, face);
+    if (aligned.ok()) return aligned;
+  }
+  const int mx = static_cast<int>(face.width * options_.margin + 0.5);
+  const int my = static_cast<int>(face.height * options_.margin + 0.5);
+  const cv::Rect widened(face.x - mx, face.y - my, face.width + 2 * mx, face.height + 2 * my);
+  const cv::Rect clipped = widened & cv::Rect(0, 0, image.cols, image.rows);
+  if (clipped.width < 8 || clipped.height < 8) {
+    return Status::InvalidArgument("face region lies outside the image or is smaller than 8 pixels");
+  }
+  cv::Mat crop;
+  cv::resize(image(clipped), crop, cv::Size(options_.crop_size, options_.crop_size), 0, 0, cv::INTER_AREA);
+  Result<PdqResult> r = pdq_.Hash(crop);
+  if (!r.ok()) return r.status();
+  return FaceHash{face, false, r->hash, r->quality};
+}
+
+Result<FaceHash> FaceHasher::HashEyeAligned(const cv::Mat& image, const cv::Rect& face) {
+  // Normalise the face region (box plus half a box around it, so the warp below has
+  // pixels to draw on) to a fixed scale with an area filter.
+  const cv::Rect bounds(0, 0, image.cols, image.rows);
+  const cv::Rect box = face & bounds;
+  if (box.width < 16 || box.height < 16) return Status::InvalidArgument("face box too small");
+  const cv::Rect region = cv::Rect(box.x - box.width / 2, box.y - box.height / 2, box.width * 2, box.height * 2) & bounds;
+  const double scale = static_cast<double>(kEyeSearchFaceWidth) / box.width;
+  cv::Mat patch;
+  cv::resize(image(region), patch, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  const cv::Point2d box_origin((box.x - region.x) * scale, (box.y - region.y) * scale);
+  const cv::Rect scaled_box(cv::Point(static_cast<int>(box_origin.x), static_cast<int>(box_origin.y)),
+                            cv::Size(kEyeSearchFaceWidth, static_cast<int>(box.height * scale)));
+  cv::Mat grey = ToGrey(patch);
+  const cv::Rect upper = cv::Rect(scaled_box.x, scaled_box.y, scaled_box.width, scaled_box.height * 6 / 10) &
+                         cv::Rect(0, 0, grey.cols, grey.rows);
+  cv::Mat search = grey(upper).clone();
+  cv::equalizeHist(search, search);
+  std::vector<cv::Rect> eyes;
+  try {
+    impl_->eyes.detectMultiScale(search, eyes, 1.05, 3, 0, cv::Size(kEyeSearchFaceWidth / 10, kEyeSearchFaceWidth / 10),
+                                 cv::Size(kEyeSearchFaceWidth / 3, kEyeSearchFaceWidth / 3));
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("eye detector failed: ") + e.what());
+  }
+  for (cv::Rect& e : eyes) e.x += upper.x - scaled_box.x, e.y += upper.y - scaled_box.y;
+  cv::Point2d left, right;
+  if (!PickEyes(eyes, &left, &right)) return Status::NotFound("eyes not found");
+  left += box_origin;
+  right += box_origin;
+  // Similarity transform taking the eye centres to fixed points of the crop.
+  const double side = options_.crop_size;
+  const double eye_distance = std::hypot(right.x - left.x, right.y - left.y);
+  const double s = (kRightEyeX - kLeftEyeX) * side / eye_distance;
+  const double theta = std::atan2(right.y - left.y, right.x - left.x);
+  const double a = s * std::cos(theta), b = s * std::sin(theta);
+  const cv::Point2d mid = (left + right) * 0.5;
+  cv::Mat m = (cv::Mat_<double>(2, 3) << a, b, 0.5 * side - (a * mid.x + b * mid.y),  //
+               -b, a, kEyeY * side - (-b * mid.x + a * mid.y));
+  cv::Mat crop;
+  cv::warpAffine(patch, crop, m, cv::Size(options_.crop_size, options_.crop_size), cv::INTER_LINEAR,
+                 cv::BORDER_REPLICATE);
+  Result<PdqResult> r = pdq_.Hash(crop);
+  if (!r.ok()) return r.status();
+  return FaceHash{face, true, r->hash, r->quality};
+}
+
+Result<std::vector<FaceHash>> FaceHasher::Hash(const cv::Mat& image) {
+  Result<std::vector<cv::Rect>> faces = Detect(image);
+  if (!faces.ok()) return faces.status();
+  std::vector<FaceHash> out;
+  out.reserve(faces->size());
+  for (const cv::Rect& f : *faces) {
+    Result<FaceHash> h = HashRegion(image, f);
+    if (!h.ok()) continue;  // a box at the very edge: nothing to hash
+    if (h->quality < options_.min_quality) continue;
+    out.push_back(*h);
+  }
+  return out;
+}
+
+}  // namespace impostor
