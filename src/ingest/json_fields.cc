@@ -168,11 +168,12 @@ bool ReadBool(od::value& value, std::string_view field, bool* out, std::string* 
   return false;
 }
 
-bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error) {
+bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error,
+              bool allow_epoch_number) {
   od::json_type type;
   if (!TypeOf(value, &type, error)) return false;
   if (type == od::json_type::null) return true;
-  if (type == od::json_type::number) {
+  if (type == od::json_type::number && allow_epoch_number) {
     double d;
     if (value.get_double().get(d) || !std::isfinite(d) || d < 0) {
       *error = std::string(field) + ": not a time: " + DescribeValue(value);

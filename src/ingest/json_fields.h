@@ -70,9 +70,11 @@ bool ReadDouble(od::value& value, std::string_view field, double* out, std::stri
 bool ReadInt(od::value& value, std::string_view field, int64_t* out, std::string* error);
 // true/false, or the strings "true"/"false"/"yes"/"no" (any case).
 bool ReadBool(od::value& value, std::string_view field, bool* out, std::string* error);
-// A time string (ParseTimestamp) or epoch seconds/milliseconds as a number.
-// Sets *present when the value was neither null nor absent.
-bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error);
+// A time string (ParseTimestamp); with allow_epoch_number also epoch seconds or
+// milliseconds as a JSON number (OCSF). A number where the schema has a string
+// ("createdDateTime": 5) is a type error.
+bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error,
+              bool allow_epoch_number = false);
 // Array of strings, or a string holding a JSON array of strings; appended to *out.
 bool ReadStringList(od::value& value, std::string_view field, RecordContext& ctx,
                     std::vector<std::string>* out, std::string* error);

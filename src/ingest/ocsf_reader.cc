@@ -99,7 +99,7 @@ RecordResult ReadOcsfRecord(od::object& record, RecordContext& ctx, SignIn* out)
     if (KeyIs(key, "time")) {
       od::json_type type;
       has_time = !v.type().get(type) && type != od::json_type::null;
-      return ReadTime(v, "time", &out->time_ms, &error);
+      return ReadTime(v, "time", &out->time_ms, &error, /*allow_epoch_number=*/true);
     }
     if (KeyIs(key, "time_dt")) return ReadString(v, "time_dt", &time_dt, &error);
     if (KeyIs(key, "status_id")) return ReadInt(v, "status_id", &status_id, &error);
