@@ -1,0 +1,315 @@
+#include "export/ocsf_finding.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+
+#include "common/json_writer.h"
+
+namespace impostor {
+
+namespace {
+
+constexpr int kCategoryFindings = 2;
+constexpr int kClassDetectionFinding = 2004;
+constexpr int kAnalyticTypeRule = 1;
+constexpr int kStatusNew = 1;
+
+const char* ActivityName(FindingActivity a) {
+  switch (a) {
+    case FindingActivity::kCreate: return "Create";
+    case FindingActivity::kUpdate: return "Update";
+    case FindingActivity::kClose: return "Close";
+  }
+  return "Create";
+}
+
+const char* ConfidenceName(int id) {
+  switch (id) {
+    case 1: return "Low";
+    case 2: return "Medium";
+    case 3: return "High";
+  }
+  return "Unknown";
+}
+
+// FNV-1a: a stable event id from the finding key and its occurrence count, so the
+// same export reproduces the same ids and every update gets a new one.
+std::string EventUid(const Finding& f) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  const auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ull;
+    }
+  };
+  mix(f.key);
+  mix("#");
+  mix(std::to_string(f.count));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// Evidence keys that are OCSF `evidences` attributes; an evidence record that
+// already carries them (as objects) has them promoted as they are.
+constexpr std::string_view kEvidenceObjects[] = {"actor",    "api",          "connection_info", "container",
+                                                 "database", "databucket",   "device",          "dst_endpoint",
+                                                 "email",    "file",         "http_request",    "http_response",
+                                                 "job",      "process",      "query",           "script",
+                                                 "src_endpoint", "url",      "user"};
+
+bool IsEvidenceObjectKey(std::string_view key) {
+  for (std::string_view k : kEvidenceObjects) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+// The OCSF location attributes a sign-in evidence location may carry.
+constexpr std::string_view kLocationKeys[] = {"city", "region", "country", "lat", "long", "postal_code", "continent"};
+
+std::string Minified(simdjson::dom::element e) { return simdjson::minify(e); }
+
+// Writes one evidences[] item from a detector's evidence record: OCSF objects it
+// already has are promoted, sign-in fields (account, ip, location, asn, as_org)
+// become `user` and `src_endpoint`, and the whole record stays in `data`
+// together with its kind, so nothing is lost.
+void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& parser) {
+  w.BeginObject();
+  simdjson::dom::object obj;
+  if (parser.parse(ev.json).get_object().get(obj) != simdjson::SUCCESS) {
+    w.Key("data");
+    w.BeginObject();
+    w.Field("kind", ev.kind);
+    w.Field("text", ev.json);
+    w.EndObject();
+    w.EndObject();
+    return;
+  }
+  bool has_user = false, has_src = false;
+  for (auto field : obj) {
+    if (IsEvidenceObjectKey(field.key) && field.value.is_object()) {
+      w.RawField(field.key, Minified(field.value));
+      has_user |= field.key == "user";
+      has_src |= field.key == "src_endpoint";
+    }
+  }
+  std::string_view account, ip;
+  if (!has_user && obj["account"].get_string().get(account) == simdjson::SUCCESS && !account.empty()) {
+    w.Key("user");
+    w.BeginObject();
+    w.Field("name", account);
+    if (account.find('@') != std::string_view::npos) w.Field("email_addr", account);
+    w.EndObject();
+  }
+  if (!has_src && obj["ip"].get_string().get(ip) == simdjson::SUCCESS && !ip.empty()) {
+    w.Key("src_endpoint");
+    w.BeginObject();
+    w.Field("ip", ip);
+    simdjson::dom::object loc;
+    if (obj["location"].get_object().get(loc) == simdjson::SUCCESS) {
+      std::string location;
+      JsonWriter lw(&location);
+      lw.BeginObject();
+      bool any = false;
+      for (std::string_view key : kLocationKeys) {
+        simdjson::dom::element v;
+        if (loc[key].get(v) == simdjson::SUCCESS && (v.is_string() || v.is_number())) {
+          lw.RawField(key, Minified(v));
+          any = true;
+        }
+      }
+      std::string_view place;
+      if (loc["place"].get_string().get(place) == simdjson::SUCCESS && !place.empty()) {
+        lw.Field("desc", place);  // "Shenyang, CN" as the detector named it
+        any = true;
+      }
+      lw.EndObject();
+      if (any) w.RawField("location", location);
+    }
+    uint64_t asn = 0;
+    std::string_view as_org;
+    const bool has_asn = obj["asn"].get_uint64().get(asn) == simdjson::SUCCESS && asn > 0;
+    const bool has_org = obj["as_org"].get_string().get(as_org) == simdjson::SUCCESS && !as_org.empty();
+    if (has_asn || has_org) {
+      w.Key("autonomous_system");
+      w.BeginObject();
+      if (has_asn) w.Field("number", asn);
+      if (has_org) w.Field("name", as_org);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.Key("data");
+  w.BeginObject();
+  w.Field("kind", ev.kind);
+  for (auto field : obj) {
+    if (field.key == "kind") continue;
+    w.RawField(field.key, Minified(field.value));
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+int OcsfConfidenceId(double confidence) {
+  if (!(confidence >= 0.5)) return 1;  // NaN counts as low
+  if (confidence < 0.8) return 2;
+  return 3;
+}
+
+void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOptions& options, std::string* out) {
+  thread_local simdjson::dom::parser parser;
+  const int activity_id = static_cast<int>(activity);
+  const int severity_id = static_cast<int>(f.severity);
+  const double confidence = std::isfinite(f.confidence) ? std::clamp(f.confidence, 0.0, 1.0) : 0.0;
+  const int confidence_id = OcsfConfidenceId(confidence);
+
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Field("activity_id", activity_id);
+  w.Field("activity_name", ActivityName(activity));
+  w.Field("category_uid", kCategoryFindings);
+  w.Field("category_name", "Findings");
+  w.Field("class_uid", kClassDetectionFinding);
+  w.Field("class_name", "Detection Finding");
+  w.Field("type_uid", int64_t{kClassDetectionFinding} * 100 + activity_id);
+  w.Field("type_name", std::string("Detection Finding: ") + ActivityName(activity));
+  w.Field("time", f.last_seen);
+  w.Field("start_time", f.first_seen);
+  w.Field("end_time", f.last_seen);
+  w.Field("count", f.count);
+  w.Field("severity_id", severity_id);
+  w.Field("severity", SeverityName(f.severity));
+  w.Field("confidence_id", confidence_id);
+  w.Field("confidence", ConfidenceName(confidence_id));
+  w.Field("confidence_score", static_cast<int>(std::lround(confidence * 100)));
+  w.Field("status_id", kStatusNew);
+  w.Field("status", "New");
+  w.Field("message", f.explanation);
+
+  w.Key("finding_info");
+  w.BeginObject();
+  w.Field("uid", f.key);
+  w.Field("title", f.title.empty() ? f.detector : f.title);
+  w.Field("desc", f.explanation);
+  w.Key("types");
+  w.BeginArray();
+  w.String(f.detector);
+  w.EndArray();
+  w.Key("analytic");
+  w.BeginObject();
+  w.Field("name", f.detector);
+  w.Field("type_id", kAnalyticTypeRule);
+  w.Field("type", "Rule");
+  w.Field("uid", f.detector);
+  w.EndObject();
+  w.Field("first_seen_time", f.first_seen);
+  w.Field("last_seen_time", f.last_seen);
+  w.EndObject();
+
+  w.Key("resources");
+  w.BeginArray();
+  w.BeginObject();
+  w.Field("uid", f.entity);
+  w.Field("name", f.entity);
+  w.Field("type", f.entity_type);
+  if (f.entity_type == "account") {
+    w.Key("owner");
+    w.BeginObject();
+    w.Field("name", f.entity);
+    if (f.entity.find('@') != std::string::npos) w.Field("email_addr", f.entity);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndArray();
+
+  if (!f.evidence.empty()) {
+    w.Key("evidences");
+    w.BeginArray();
+    for (const Evidence& ev : f.evidence) WriteEvidence(w, ev, parser);
+    w.EndArray();
+  }
+
+  w.Key("metadata");
+  w.BeginObject();
+  w.Field("version", options.schema_version);
+  w.Key("product");
+  w.BeginObject();
+  w.Field("name", "impostor");
+  w.Field("vendor_name", "impostor");
+  w.Field("version", options.product_version);
+  w.EndObject();
+  w.Field("uid", EventUid(f));
+  if (!f.org.empty()) w.Field("tenant_uid", f.org);
+  w.EndObject();
+
+  // Detector measurements and related entities have no OCSF attribute: unmapped.
+  w.Key("unmapped");
+  w.BeginObject();
+  simdjson::dom::object attrs;
+  if (!f.attributes_json.empty() && parser.parse(f.attributes_json).get_object().get(attrs) == simdjson::SUCCESS) {
+    for (auto field : attrs) w.RawField(field.key, Minified(field.value));
+  } else if (!f.attributes_json.empty() && f.attributes_json != "{}") {
+    w.Field("attributes_text", f.attributes_json);
+  }
+  if (!f.related.empty()) {
+    w.Key("related_entities");
+    w.BeginArray();
+    for (const std::string& r : f.related) w.String(r);
+    w.EndArray();
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+std::string OcsfFindingJson(const Finding& finding, FindingActivity activity, const OcsfOptions& options) {
+  std::string out;
+  AppendOcsfFinding(finding, activity, options, &out);
+  return out;
+}
+
+Result<std::unique_ptr<FindingWriter>> FindingWriter::Open(const std::string& path, OcsfOptions options) {
+  if (path.empty()) return Status::InvalidArgument("no output path given; pass --out FILE or --out - for stdout");
+  if (path == "-") {
+    return std::unique_ptr<FindingWriter>(new FindingWriter(stdout, false, "<stdout>", std::move(options)));
+  }
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    return Status::IOError(path + ": cannot create the findings file: " + std::strerror(errno) +
+                           "; check that the directory exists and is writable");
+  }
+  return std::unique_ptr<FindingWriter>(new FindingWriter(f, true, path, std::move(options)));
+}
+
+FindingWriter::~FindingWriter() { Close(); }
+
+Status FindingWriter::Write(const Finding& finding, bool created) {
+  if (file_ == nullptr) return Status::Internal(path_ + ": write after close");
+  line_.clear();
+  AppendOcsfFinding(finding, created ? FindingActivity::kCreate : FindingActivity::kUpdate, options_, &line_);
+  line_.push_back('\n');
+  if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) {
+    return Status::IOError(path_ + ": cannot write findings: " + std::strerror(errno));
+  }
+  ++written_;
+  return Status::OK();
+}
+
+Status FindingWriter::Close() {
+  if (file_ == nullptr) return Status::OK();
+  bool failed = std::fflush(file_) != 0 || std::ferror(file_) != 0;
+  const int saved = errno;
+  if (owned_) failed |= std::fclose(file_) != 0;
+  file_ = nullptr;
+  if (failed) return Status::IOError(path_ + ": cannot write findings: " + std::strerror(saved ? saved : errno));
+  return Status::OK();
+}
+
+}  // namespace impostor
