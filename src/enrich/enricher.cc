@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 
 #include "common/geo.h"
@@ -322,8 +323,10 @@ std::vector<std::string> EnricherImpl::Describe() const {
     for (const auto& r : list->malformed_reports()) out.push_back("  malformed: " + r);
   }
   if (geo_dbs_.empty()) out.push_back("location: no GeoIP database; the log's own location is used");
-  out.push_back("defaults: city accuracy " + std::to_string(config_.default_city_accuracy_km) +
-                " km, country accuracy " + std::to_string(config_.default_country_accuracy_km) + " km");
+  char defaults[128];
+  std::snprintf(defaults, sizeof defaults, "defaults: city accuracy %g km, country accuracy %g km",
+                config_.default_city_accuracy_km, config_.default_country_accuracy_km);
+  out.push_back(defaults);
   uint64_t errors = lookup_errors_.load(std::memory_order_relaxed);
   if (errors > 0) {
     std::lock_guard<std::mutex> lock(first_error_mu_);
