@@ -13,6 +13,7 @@
 namespace impostor {
 namespace {
 
+using testing_util::Forced;
 using testing_util::ReadOutput;
 using testing_util::ReadPath;
 using testing_util::ReadText;
@@ -38,7 +39,7 @@ TEST(BadInputTest, GarbageLinesBetweenGoodOnes) {
   std::string text = Graph("a@x.com", "2024-05-01T10:00:00Z") + "\n" + "this is not json\n" +
                      Graph("b@x.com", "2024-05-01T11:00:00Z") + "\n" + "{\"createdDateTime\": \"2024-05\n" +
                      "\n" + Graph("c@x.com", "2024-05-01T12:00:00Z") + "\n";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   ASSERT_TRUE(out.status.ok());
   ASSERT_EQ(out.signins.size(), 3u);
   EXPECT_EQ(out.signins[0].source_line, 1u);
@@ -52,6 +53,17 @@ TEST(BadInputTest, GarbageLinesBetweenGoodOnes) {
   EXPECT_EQ(out.rejects[1].line, 4u);
   EXPECT_EQ(out.stats.rejected, 2u);
   EXPECT_EQ(out.stats.records, 3u);
+}
+
+TEST(BadInputTest, TrailingTextAfterALineRecordIsRejected) {
+  std::string text = Graph("a@x.com", "2024-05-01T10:00:00Z") + " " + Graph("b@x.com", "2024-05-01T11:00:00Z") +
+                     "\n" + Graph("c@x.com", "2024-05-01T12:00:00Z") + "  \r\n";
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
+  ASSERT_EQ(out.signins.size(), 1u);
+  EXPECT_EQ(out.signins[0].account, "c@x.com");
+  ASSERT_EQ(out.rejects.size(), 1u);
+  EXPECT_EQ(out.rejects[0].line, 1u);
+  EXPECT_EQ(out.rejects[0].reason.rfind("trailing text after the JSON object: {\"id\"", 0), 0u) << out.rejects[0].reason;
 }
 
 TEST(BadInputTest, TruncatedArraySalvagesElementsBeforeTheBreak) {
@@ -81,7 +93,7 @@ TEST(BadInputTest, TruncatedPageAfterLastElementIsReported) {
 TEST(BadInputTest, GarbageElementInsideArray) {
   std::string text = "[" + Graph("a@x.com", "2024-05-01T10:00:00Z") + ",\n  garbage  ,\n42,\n" +
                      Graph("b@x.com", "2024-05-01T11:00:00Z") + "]";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   ASSERT_EQ(out.signins.size(), 2u);
   EXPECT_EQ(out.signins[1].source_line, 4u);
   ASSERT_EQ(out.rejects.size(), 2u);
@@ -98,7 +110,7 @@ TEST(BadInputTest, WrongTypesNameTheFieldAndValue) {
       "{\"createdDateTime\": \"2024-13-01T10:00:00Z\", \"userPrincipalName\": \"a@x.com\"}\n"
       "{\"createdDateTime\": \"2024-05-01T10:00:00Z\", \"userPrincipalName\": \"a@x.com\", \"location\": [1]}\n"
       "{\"createdDateTime\": \"2024-05-01T10:00:00Z\", \"userPrincipalName\": \"a@x.com\", \"isInteractive\": \"maybe\"}\n";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   EXPECT_TRUE(out.signins.empty());
   ASSERT_EQ(out.rejects.size(), 5u);
   EXPECT_EQ(out.rejects[0].reason, "createdDateTime: expected a time string, got 5");
@@ -114,7 +126,7 @@ TEST(BadInputTest, MissingAccountOrTime) {
       "{\"createdDateTime\": \"2024-05-01T10:00:00Z\", \"ipAddress\": \"1.2.3.4\"}\n"
       "{\"userPrincipalName\": \"a@x.com\"}\n"
       "{\"userId\": \"6f1c\", \"createdDateTime\": \"2024-05-01T10:00:00Z\"}\n";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   ASSERT_EQ(out.rejects.size(), 2u);
   EXPECT_EQ(out.rejects[0].reason, "userPrincipalName: missing (and no userId)");
   EXPECT_EQ(out.rejects[1].reason, "createdDateTime: missing (and no TimeGenerated or time)");
@@ -124,7 +136,7 @@ TEST(BadInputTest, MissingAccountOrTime) {
 
 TEST(BadInputTest, InvalidCoordinatesAreDroppedRecordKept) {
   std::string loc = ",\"location\":{\"city\":\"Nowhere\",\"countryOrRegion\":\"us\",\"geoCoordinates\":{\"latitude\":100,\"longitude\":10}}";
-  ReadOutput out = ReadText(Graph("a@x.com", "2024-05-01T10:00:00Z", "1.2.3.4", loc) + "\n", {.format = "entra.graph"});
+  ReadOutput out = ReadText(Graph("a@x.com", "2024-05-01T10:00:00Z", "1.2.3.4", loc) + "\n", Forced("entra.graph"));
   ASSERT_EQ(out.signins.size(), 1u);
   const SignIn& s = out.signins[0];
   EXPECT_FALSE(s.vendor_location.has_coordinates());
@@ -149,7 +161,7 @@ TEST(BadInputTest, EveryTimestampStyleInTheSamples) {
   };
   std::string text;
   for (const Case& c : cases) text += Graph("a@x.com", c.text) + "\n";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   ASSERT_TRUE(out.rejects.empty()) << out.rejects[0].reason;
   ASSERT_EQ(out.signins.size(), std::size(cases));
   for (size_t i = 0; i < std::size(cases); ++i) EXPECT_EQ(out.signins[i].time_ms, cases[i].ms) << cases[i].text;
@@ -166,7 +178,7 @@ TEST(BadInputTest, TenMegabyteLines) {
   std::string big_ua(10 << 20, 'A');
   std::string text = Graph("a@x.com", "2024-05-01T10:00:00Z", "1.2.3.4", ",\"userAgent\":\"" + big_ua + "\"") +
                      "\n" + std::string(10 << 20, '{') + "\n" + Graph("b@x.com", "2024-05-01T11:00:00Z") + "\n";
-  ReadOutput out = ReadText(text, {.format = "entra.graph"});
+  ReadOutput out = ReadText(text, Forced("entra.graph"));
   ASSERT_TRUE(out.status.ok());
   ASSERT_EQ(out.signins.size(), 2u);
   EXPECT_EQ(out.signins[0].user_agent.size(), big_ua.size());
@@ -209,11 +221,11 @@ TEST(BadInputTest, TruncatedGzipIsCorruptionAfterWhatCouldBeRead) {
 
 TEST(BadInputTest, WholeInputErrors) {
   EXPECT_EQ(ReadPath("/nonexistent/signins.json").status.code(), Status::Code::kNotFound);
-  EXPECT_EQ(ReadText("{}", {.format = "splunk"}).status.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(ReadText("{}", Forced("splunk")).status.code(), Status::Code::kInvalidArgument);
   ReadOutput unknown = ReadText("{\"hello\": \"world\"}\n");
   EXPECT_EQ(unknown.status.code(), Status::Code::kUnsupported);
   EXPECT_NE(unknown.status.message().find("--format"), std::string::npos);
-  ReadOutput bad_header = ReadText("name,when\nx,y\n", {.format = "csv"});
+  ReadOutput bad_header = ReadText("name,when\nx,y\n", Forced("csv"));
   EXPECT_EQ(bad_header.status.code(), Status::Code::kInvalidArgument);
 }
 

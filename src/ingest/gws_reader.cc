@@ -48,7 +48,6 @@ bool ReadParameters(od::value& value, GwsEvent* event, std::string* error) {
     od::object param;
     if (p.get_object().get(param)) { *error = TypeError("parameters[]", "an object", p); return false; }
     std::string name;
-    GwsEvent scratch;
     bool is_suspicious_set = false;
     std::string login_type;
     bool bool_value = false;

@@ -106,7 +106,17 @@ class ReadRun {
       Deliver(reader(inner, ctx_, &signin), std::move(signin), span.line, text);
       return;
     }
-    Deliver(reader(object, ctx_, &signin), std::move(signin), span.line, text);
+    ingest::RecordResult result = reader(object, ctx_, &signin);
+    if (result.kind != ingest::RecordResult::Kind::kRejected) {
+      // The reader walked the whole object; anything after it on the line is
+      // a second value or debris, which must not vanish unnoticed.
+      const char* rest = nullptr;
+      if (!doc.current_location().get(rest)) {
+        result = ingest::RecordResult::Reject("trailing text after the JSON object: " +
+                                              std::string(rest, std::min<size_t>(40, text.data() + text.size() - rest)));
+      }
+    }
+    Deliver(std::move(result), std::move(signin), span.line, text);
   }
 
   ingest::RecordContext& ctx() { return ctx_; }

@@ -37,6 +37,12 @@ inline ReadOutput ReadPath(const std::string& path, const ReadOptions& options =
   return out;
 }
 
+inline ReadOptions Forced(const std::string& format) {
+  ReadOptions options;
+  options.format = format;
+  return options;
+}
+
 inline std::string SamplePath(const std::string& name) {
   return std::string(IMPOSTOR_TEST_DATA_DIR) + "/signins/samples/" + name;
 }
