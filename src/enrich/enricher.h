@@ -6,9 +6,31 @@
 // the ip-location-db ASN CSV; named CIDR and ASN lists (VPN and datacenter
 // catalogues, Tor exits, DPRK space, the organisation's egress ranges).
 //
-// Location policy: prefer the GeoIP database when it gives an accuracy radius or the
-// log gives no coordinates; use the vendor's location when the IP is private or no
-// database is configured; record which one was used (SignIn::geo.source).
+// Location policy (SignIn::geo; SignIn::vendor_location is never changed):
+//  1. No IP, a non-routable IP (private, loopback, CGNAT, ...) or no geo database
+//     configured: the vendor's location, source kVendor. Its accuracy is the
+//     vendor's own radius if given, else default_city_accuracy_km when it names a
+//     city, else default_country_accuracy_km when it names a country, else none.
+//     An empty vendor location gives source kNone.
+//  2. Otherwise the first geo database (City, Country, flat; in configuration
+//     order) that answers with valid coordinates is used, source kGeoIp, with its
+//     accuracy_radius (km) when it has one -- unless it has no radius (the flat
+//     ip-location-db schema) and the log carries coordinates: then the vendor's
+//     location wins, as in 1. Without a radius the database's accuracy is
+//     default_city_accuracy_km when it names a city, else the country default.
+//  3. No database coordinates: the vendor's coordinates if any, else the
+//     database's country alone (kGeoIp, no coordinates), else the vendor's text.
+//
+// Network facts (SignIn::net): ASN from an MMDB ASN/ISP file, else the ASN CSV,
+// else the log's own. Flags from the Anonymous-IP file (VPN/proxy -> anonymizer,
+// Tor, hosting), the Connection-Type file ("Cellular" -> mobile), the ISP file
+// (mobile_country_code -> mobile) and the named lists, matched by address and then
+// by ASN. Hosting counts as an anonymizer too: a datacenter egress hides the origin
+// as a VPN does. list_name names one match, by rank: sanctioned, Tor, org egress,
+// VPN, Anonymous-IP file, hosting, mobile (first configured wins a tie); a list
+// entry's "# provider" comment is its name, else the list's name. A log's own
+// proxy flag (SignIn::vendor_proxy) sets is_anonymizer, named "IdP proxy flag"
+// when nothing else matched.
 //
 // Ownership and thread safety: Open() returns an Enricher that owns its open
 // databases (mmap'ed). Enrich() is const and safe to call from many threads.
