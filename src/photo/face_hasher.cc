@@ -113,8 +113,10 @@ Result<std::vector<cv::Rect>> FaceHasher::Detect(const cv::Mat& image) {
   cv::equalizeHist(grey, grey);
   std::vector<cv::Rect> faces;
   try {
+    const int min_side = std::max(options_.min_face_px,
+                                  static_cast<int>(std::min(grey.rows, grey.cols) * options_.min_face_fraction));
     impl_->classifier.detectMultiScale(grey, faces, options_.scale_factor, options_.min_neighbors, 0,
-                                       cv::Size(options_.min_face_px, options_.min_face_px));
+                                       cv::Size(min_side, min_side));
   } catch (const cv::Exception& e) {
     return Status::Internal(std::string("face detector failed: ") + e.what());
   }

@@ -41,6 +41,9 @@ struct FaceHasherOptions {
   double scale_factor = 1.05; // detector pyramid step; smaller finds tighter boxes, slower
   int min_neighbors = 6;      // detector votes a box needs; higher means fewer false faces
   int min_face_px = 24;       // smallest face side considered, pixels of the detection image
+  // ... and at least this fraction of the detection image's shorter side: a face on an
+  // ID document or profile picture is never tiny, and small scales cost the most.
+  double min_face_fraction = 0.08;
   int detect_max_side = 640;  // images are shrunk to this longer side for detection only
   int min_quality = kPdqMinQuality;  // crops flatter than this are not faces worth hashing
   int max_faces = 8;          // faces hashed per image, largest first

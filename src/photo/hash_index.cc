@@ -1,7 +1,6 @@
 #include "photo/hash_index.h"
 
 #include <algorithm>
-#include <bit>
 
 namespace impostor {
 namespace {
@@ -58,26 +57,30 @@ std::vector<PdqHashIndex::Match> PdqHashIndex::RadiusSearch(const PdqHash& query
   if (radius < 0) return out;
   if (built_ > 0) {
     const int chunk_radius = std::min(radius / kChunks, kChunkBits);
-    std::array<uint32_t, kChunks> query_chunks;
-    for (int c = 0; c < kChunks; ++c) query_chunks[c] = Chunk(query, c);
+    // Gather the candidates of every probed bucket first, then verify them with the
+    // hashes prefetched a few candidates ahead: verification is random access into
+    // the hash array, and overlapping those cache misses is most of the speed.
+    std::vector<uint32_t> candidates;
+    candidates.reserve(4096);
     for (int c = 0; c < kChunks; ++c) {
       const std::vector<uint32_t>& offsets = offsets_[c];
       const uint32_t* ids = ids_[c].data();
-      ForEachNeighbour(query_chunks[c], chunk_radius, 0, [&](uint32_t key) {
-        for (uint32_t p = offsets[key], end = offsets[key + 1]; p < end; ++p) {
-          const uint32_t id = ids[p];
-          const PdqHash& h = hashes_[id];
-          const int d = HammingDistance(query, h);
-          if (d > radius) continue;
-          // Report once: skip if an earlier chunk also brings this hash in range.
-          bool seen = false;
-          for (int e = 0; e < c && !seen; ++e) {
-            seen = std::popcount(Chunk(h, e) ^ query_chunks[e]) <= chunk_radius;
-          }
-          if (!seen) out.push_back({id, d});
-        }
+      ForEachNeighbour(Chunk(query, c), chunk_radius, 0, [&](uint32_t key) {
+        candidates.insert(candidates.end(), ids + offsets[key], ids + offsets[key + 1]);
       });
     }
+    constexpr size_t kAhead = 16;
+    const PdqHash* hashes = hashes_.data();
+    const size_t n = candidates.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) __builtin_prefetch(&hashes[candidates[i + kAhead]]);
+      const uint32_t id = candidates[i];
+      const int d = HammingDistance(query, hashes[id]);
+      if (d <= radius) out.push_back({id, d});
+    }
+    // A match close in several chunks was found once per chunk.
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.id < b.id; });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   ScanTail(query, radius, &out);
   SortMatches(&out);

@@ -7,7 +7,8 @@
 // so a query enumerates, per chunk, every 16-bit key within that per-chunk radius
 // (r <= 31: the chunk itself and its 16 one-bit neighbours) and looks each up in a
 // direct-addressed table of that chunk's values. Every candidate is verified by an
-// exact popcount distance, and reported once: at the first chunk that finds it.
+// exact popcount distance (with the hashes prefetched ahead of use), and a hash found
+// through several chunks is reported once.
 //
 // Memory: the hashes in one flat array (32 bytes each) plus one 32-bit id per hash
 // per chunk (64 bytes) plus 16 offset tables of 65,537 entries (4 MB): about
