@@ -134,8 +134,8 @@ TEST(ResolveAccuracyTest, Fake1000) {
   });
   ASSERT_EQ(labels.size(), 1000u);
   Scores s = RunBenchmark("splink/fake_1000.csv", "fake_1000.yaml", ClusterTruth, labels);
-  EXPECT_GE(s.f1, 0.94);  // measured 0.9458
-  EXPECT_GE(s.b3_f1, 0.955);  // measured 0.9613
+  EXPECT_GE(s.f1, 0.94);  // measured 0.9427
+  EXPECT_GE(s.b3_f1, 0.955);  // measured 0.9592
 }
 
 }  // namespace

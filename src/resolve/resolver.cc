@@ -760,10 +760,15 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       lambda = std::clamp(match_mass / round_pairs, 1e-6, 1 - 1e-6);
       for (size_t k = 0; k < K; ++k) {
         if (!free[k]) continue;
-        double total = 0;
+        // Pseudo-counts pull m towards its starting shape so that a handful of pairs
+        // (small inputs) cannot drive a level to zero; on real volumes they vanish.
+        constexpr double kPseudoPairs = 10.0;
+        const std::vector<double> start = InitialM(m[k].size());
+        double total = kPseudoPairs;
         for (double x : num[k]) total += x;
-        if (total <= 0) continue;
-        for (size_t l = 0; l < m[k].size(); ++l) m[k][l] = std::max(num[k][l] / total, 1e-6);
+        for (size_t l = 0; l < m[k].size(); ++l) {
+          m[k][l] = std::max((num[k][l] + kPseudoPairs * start[l]) / total, 1e-6);
+        }
       }
     }
     for (size_t k = 0; k < K; ++k) {
@@ -805,6 +810,11 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       lambda = std::clamp(mass / static_cast<double>(P), 1e-9, 1 - 1e-9);
     }
   }
+  // A candidate pair is never assumed more likely a match than not: with a prior
+  // above one half the prior alone would carry pairs with no evidence over the
+  // threshold (a blocking rule that mostly catches true matches is no evidence
+  // about the next pair it catches).
+  lambda = std::min(lambda, 0.5);
   result.stats.prior = lambda;
   const double prior_weight = std::log2(lambda / (1 - lambda));
   result.stats.seconds_train = Since(t0);

@@ -1,0 +1,70 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "resolve/normalize.h"
+#include "resolve/persona_detectors.h"
+
+namespace impostor {
+namespace {
+
+// Account numbers in explanations show only their last four characters.
+std::string Masked(const std::string& account) {
+  if (IsOpaqueHash(account)) return "hash " + account.substr(0, 12) + "...";
+  if (account.size() <= 4) return account;
+  return std::string(account.size() - 4, '*') + account.substr(account.size() - 4);
+}
+
+}  // namespace
+
+void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sink) {
+  const auto& people = *result.people;
+  // Normalised account -> records paid into it.
+  std::map<std::string, std::vector<uint32_t>> accounts;
+  for (uint32_t r = 0; r < people.size(); ++r) {
+    for (const std::string* raw : {&people[r].bank_account, &people[r].payout}) {
+      if (raw->empty()) continue;
+      accounts[NormalizeIdentifier(*raw)].push_back(r);
+    }
+  }
+  for (const auto& [account, records] : accounts) {
+    if (records.size() < 2) continue;
+    std::vector<uint32_t> personas;
+    for (uint32_t r : records) {
+      const uint32_t p = result.persona_of[r];
+      if (std::find(personas.begin(), personas.end(), p) == personas.end()) personas.push_back(p);
+    }
+    if (personas.size() < 2) continue;  // one worker's own records
+    Finding f;
+    f.detector = "payroll.shared_account";
+    f.entity_type = "account";
+    f.entity = Masked(account);
+    f.key = f.detector + "|" + account;
+    f.title = "Payroll account shared by several workers";
+    f.severity = personas.size() >= 3 ? Severity::kHigh : Severity::kMedium;
+    f.confidence = personas.size() >= 3 ? 0.9 : 0.75;
+    std::string workers;
+    for (uint32_t p : personas) {
+      const Persona& persona = result.personas[p];
+      const Person& first = people[persona.members.front()];
+      std::string records_text;
+      for (uint32_t r : records) {
+        if (result.persona_of[r] == p) records_text += (records_text.empty() ? "" : ",") + people[r].record_id;
+      }
+      workers += fmt::format("{}{} {} ({})", workers.empty() ? "" : "; ", persona.id,
+                             first.full_name.empty() ? first.given_name + " " + first.family_name : first.full_name,
+                             records_text);
+      f.related.push_back(persona.id);
+    }
+    f.explanation = fmt::format("account {} pays {} different workers: {}", Masked(account), personas.size(), workers);
+    for (uint32_t r : records) {
+      if (f.evidence.size() < 20) f.evidence.push_back(PersonEvidence(people[r]));
+    }
+    f.org = people[records.front()].org;
+    f.attributes_json = fmt::format("{{\"workers\":{},\"records\":{}}}", personas.size(), records.size());
+    sink.OnFinding(std::move(f));
+  }
+}
+
+}  // namespace impostor

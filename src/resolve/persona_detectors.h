@@ -1,0 +1,37 @@
+// Detectors over a persona resolution. Each emits Findings (detect/finding.h) with
+// stable keys "<detector>|<persona id or account>", explanations that name the
+// shared identifiers and the member records, and the member records as evidence.
+// None uses nationality, ethnicity or name origin as evidence: only shared
+// identifiers, name disagreement and employment dates.
+//
+//   persona.reuse           records of different claimed people (names that do not
+//                           match) resolving to one persona
+//   identity.rental         one persona in several concurrent employments (hired..ended
+//                           overlapping) at different organisations, or under
+//                           different sign-in identities at one
+//   payroll.shared_account  one bank or payout account paying several personas
+//
+// Thread safety: pure functions over their arguments; the sink is called on the
+// calling thread.
+#ifndef IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_
+#define IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_
+
+#include "detect/finding.h"
+#include "resolve/resolver.h"
+
+namespace impostor {
+
+void DetectPersonaReuse(const ResolutionResult& result, FindingSink& sink);
+void DetectIdentityRental(const ResolutionResult& result, FindingSink& sink);
+void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sink);
+
+// All three.
+void DetectPersonaFindings(const ResolutionResult& result, FindingSink& sink);
+
+// Helpers shared by the three detectors (persona_reuse_detector.cc).
+Evidence PersonEvidence(const Person& person);
+std::string ClaimedName(const Person& person);  // folded full name, "" when none
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_

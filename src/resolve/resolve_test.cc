@@ -1,0 +1,301 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "resolve/normalize.h"
+#include "resolve/people_reader.h"
+#include "resolve/persona_detectors.h"
+#include "resolve/persona_ids.h"
+#include "resolve/persona_json.h"
+#include "resolve/resolver.h"
+#include "resolve/string_similarity.h"
+
+namespace impostor {
+namespace {
+
+class CollectRejects : public RejectSink {
+ public:
+  void OnReject(const Reject& r) override { rejects.push_back(r); }
+  std::vector<Reject> rejects;
+};
+
+class CollectFindings : public FindingSink {
+ public:
+  void OnFinding(Finding&& f) override { findings.push_back(std::move(f)); }
+  std::vector<Finding> findings;
+};
+
+TEST(StringSimilarityTest, KnownValues) {
+  EXPECT_NEAR(JaroWinkler("martha", "marhta"), 0.9611, 1e-3);
+  EXPECT_NEAR(JaroWinkler("dixon", "dicksonx"), 0.8133, 1e-3);
+  EXPECT_EQ(BoundedEditDistance("19810523", "19810532", 2), 1);  // transposition
+  EXPECT_EQ(BoundedEditDistance("kitten", "sitting", 5), 3);
+  EXPECT_EQ(BoundedEditDistance("kitten", "sitting", 1), 2);
+  EXPECT_EQ(Soundex("robert"), "r163");
+  EXPECT_EQ(Soundex("rupert"), "r163");
+  EXPECT_EQ(Soundex("ashcraft"), "a261");
+  EXPECT_DOUBLE_EQ(TokenJaccard("12 main st", "main st 12"), 1.0);
+}
+
+TEST(NormalizeTest, Names) {
+  EXPECT_EQ(FoldName("  Zoë  Ñúñez "), "zoe nunez");
+  EXPECT_EQ(FoldName("O'Brien-Smith"), "obriensmith");
+  EXPECT_EQ(FoldName("김정은"), "gim jeongeun");
+  EXPECT_EQ(FoldName("Сергей"), "sergej");
+  std::string given, family;
+  SplitFullName(FoldName("김정은"), IsFamilyFirstScript("김정은"), &given, &family);
+  EXPECT_EQ(family, "gim");
+  EXPECT_EQ(given, "jeongeun");
+  Result<NameCatalog> names = NameCatalog::Load(std::string(IMPOSTOR_DATA_DIR) + "/catalog");
+  ASSERT_TRUE(names.ok()) << names.status().ToString();
+  EXPECT_NE(names->SurnameClass("gim"), 0u);
+  EXPECT_EQ(names->SurnameClass("gim"), names->SurnameClass("kim"));
+  EXPECT_EQ(names->SurnameClass("ri"), names->SurnameClass("lee"));
+  EXPECT_EQ(names->SurnameClass("bag"), names->SurnameClass("park"));
+  EXPECT_NE(names->SurnameClass("park"), names->SurnameClass("kim"));
+  const auto& bob = names->GivenClasses("bob");
+  const auto& robert = names->GivenClasses("robert");
+  bool shared = false;
+  for (uint32_t a : bob) {
+    for (uint32_t b : robert) shared |= a == b;
+  }
+  EXPECT_TRUE(shared);
+  EXPECT_FALSE(NameCatalog::Load("/nonexistent").ok());
+}
+
+TEST(NormalizeTest, Email) {
+  EmailKey k;
+  ASSERT_TRUE(NormalizeEmail("J.Smith+jobs@GoogleMail.com", &k));
+  EXPECT_EQ(k.normalized, "jsmith@gmail.com");
+  ASSERT_TRUE(NormalizeEmail("john.smith+x@outlook.com", &k));
+  EXPECT_EQ(k.normalized, "john.smith@outlook.com");
+  ASSERT_TRUE(NormalizeEmail("jane-spam@yahoo.com", &k));
+  EXPECT_EQ(k.normalized, "jane@yahoo.com");
+  ASSERT_TRUE(NormalizeEmail("ivan@ya.ru", &k));
+  EXPECT_EQ(k.normalized, "ivan@yandex.ru");
+  ASSERT_TRUE(NormalizeEmail("john.smith1987@proton.me", &k));
+  EXPECT_EQ(k.pattern, "johnsmith");
+  EXPECT_FALSE(NormalizeEmail("not an email", &k));
+  Result<EmailDomainCatalog> domains = EmailDomainCatalog::Load(std::string(IMPOSTOR_DATA_DIR) + "/catalog");
+  ASSERT_TRUE(domains.ok());
+  EXPECT_TRUE(domains->IsFree("gmail.com"));
+  EXPECT_FALSE(domains->IsFree("contoso-example-corp.com"));
+}
+
+TEST(NormalizeTest, PhonesAddressesDatesIdentifiers) {
+  EXPECT_EQ(NormalizePhone("(415) 555-0123", "US"), "+14155550123");
+  EXPECT_EQ(NormalizePhone("+1 415 555 0123", "GB"), "+14155550123");
+  EXPECT_EQ(NormalizePhone("020 7946 0018", "GB"), "+442079460018");
+  EXPECT_EQ(NormalizePhone("hello", "US"), "");
+  EXPECT_EQ(NormalizeAddress("12 Main Street, Apt. #4"), "12 main st unit 4");
+  EXPECT_EQ(NormalizeAddress("12 MAIN ST APARTMENT 4"), "12 main st unit 4");
+  EXPECT_EQ(NormalizeDate("2024-05-01", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("01/05/2024", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("05/01/2024", DateOrder::kMonthFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("25/12/1990", DateOrder::kMonthFirst), "19901225");
+  EXPECT_EQ(NormalizeDate("20240501", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("1 May 2024", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("May 1, 2024", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("2024-05-01T12:00:00Z", DateOrder::kDayFirst), "20240501");
+  EXPECT_EQ(NormalizeDate("2024-13-01", DateOrder::kDayFirst), "");
+  EXPECT_EQ(NormalizeIdentifier("gb82 west-1234 5698"), "GB82WEST12345698");
+  const std::string hash(64, 'A');
+  EXPECT_TRUE(IsOpaqueHash(hash));
+  EXPECT_EQ(NormalizeIdentifier(hash), std::string(64, 'a'));
+  EXPECT_EQ(NormalizeHandle("https://github.com/octocat/"), "octocat");
+}
+
+TEST(PeopleReaderTest, CsvRejectsAndQuotes) {
+  const std::string csv =
+      "record_id,full_name,email,phone\n"
+      "r1,\"Smith, John\",john@example.com,+1 415 555 0123;+1 415 555 0199\n"
+      "r2,Jane Doe\n"                  // wrong field count
+      ",Nobody,nobody@example.com,\n"  // no record_id
+      "r1,Again,again@example.com,\n"  // duplicate
+      "r3,\"Multi\nLine\",m@example.com,\n";
+  std::vector<Person> people;
+  CollectRejects rejects;
+  PeopleReadStats stats;
+  ASSERT_TRUE(ParsePeople(csv, "people.csv", LinkageConfig(), &people, rejects, &stats).ok());
+  ASSERT_EQ(people.size(), 2u);
+  EXPECT_EQ(people[0].full_name, "Smith, John");
+  EXPECT_EQ(people[0].phones.size(), 2u);
+  EXPECT_EQ(people[1].full_name, "Multi\nLine");
+  EXPECT_EQ(people[1].source_line, 6u);
+  ASSERT_EQ(rejects.rejects.size(), 3u);
+  EXPECT_EQ(rejects.rejects[0].line, 3u);
+  EXPECT_EQ(rejects.rejects[1].reason, "record_id: missing");
+  EXPECT_EQ(stats.rejected, 3u);
+}
+
+TEST(PeopleReaderTest, JsonLinesAndMapping) {
+  Result<LinkageConfig> config = ParseLinkageConfig(
+      "columns: {record_id: id, full_name: name}\ncomparisons: [{field: full_name, kind: person_name}]\n"
+      "blocking: [[full_name]]\n",
+      "test.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const std::string jsonl = "{\"id\": 7, \"name\": \"Ann Lee\", \"phone\": [\"+15550001\", \"+15550002\"]}\n{bad\n";
+  std::vector<Person> people;
+  CollectRejects rejects;
+  PeopleReadStats stats;
+  ASSERT_TRUE(ParsePeople(jsonl, "p.jsonl", *config, &people, rejects, &stats).ok());
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_EQ(people[0].record_id, "7");
+  EXPECT_EQ(people[0].full_name, "Ann Lee");
+  EXPECT_EQ(people[0].phones.size(), 2u);
+  ASSERT_EQ(rejects.rejects.size(), 1u);
+  EXPECT_EQ(rejects.rejects[0].line, 2u);
+}
+
+TEST(LinkageConfigTest, ErrorsNameTheProblem) {
+  Result<LinkageConfig> bad = ParseLinkageConfig("comparisons: [{field: email, kind: emial}]\nblocking: [[email]]\n", "x.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown kind 'emial'"), std::string::npos);
+  EXPECT_FALSE(ParseLinkageConfig("comparisons: [", "y.yaml").ok());
+  EXPECT_FALSE(ParseLinkageConfig("colums: {}\n", "z.yaml").ok());
+  Result<LinkageConfig> shipped = LoadLinkageConfig(std::string(IMPOSTOR_DATA_DIR) + "/../config/linkage/people.yaml");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  const LinkageConfig builtin = DefaultLinkageConfig();
+  EXPECT_EQ(shipped->comparisons.size(), builtin.comparisons.size());
+  EXPECT_EQ(shipped->blocking.size(), builtin.blocking.size());
+  EXPECT_EQ(shipped->match_probability, builtin.match_probability);
+}
+
+// A small world (600 ordinary people, so value frequencies are realistic): an operator reusing one e-mail, phone and bank account under
+// several names, and ordinary people.
+std::vector<Person> SmallWorld() {
+  std::vector<Person> people;
+  auto add = [&](std::string id, std::string given, std::string family, std::string email, std::string phone,
+                 std::string dob, std::string bank, std::string org, std::string hired) {
+    Person p;
+    p.record_id = id;
+    p.given_name = given;
+    p.family_name = family;
+    p.email = email;
+    if (!phone.empty()) p.phones.push_back(phone);
+    p.dob = dob;
+    p.bank_account = bank;
+    p.org = org;
+    p.hired = hired;
+    p.source = PersonSource::kHr;
+    p.source_file = "hr.csv";
+    p.source_line = people.size() + 2;
+    people.push_back(p);
+  };
+  add("a1", "Jin", "Kim", "jin.kim.dev@gmail.com", "+1 415 555 0101", "1990-03-04", "GB82WEST12345698", "Contoso", "2024-01-10");
+  add("a2", "Jin", "Gim", "jinkimdev+apply@gmail.com", "+14155550101", "04/03/1990", "GB82 WEST 1234 5698", "Fabrikam", "2024-02-01");
+  add("a3", "Daniel", "Park", "jin.kim.dev@gmail.com", "+1 (415) 555-0101", "", "GB82WEST12345698", "Northwind", "2024-03-01");
+  static const char* const kGiven[] = {"olivia", "liam", "emma", "noah", "ava", "lucas", "mia", "ethan", "sofia",
+                                       "mateo", "chloe", "omar", "yara", "ivan", "nina", "tariq", "hana", "pablo",
+                                       "greta", "felix"};
+  static const char* const kFamily[] = {"garcia", "muller", "rossi", "novak", "silva", "dubois", "jensen", "kowalski",
+                                        "okafor", "haddad", "tanaka", "larsen", "moreau", "fischer", "costa", "ward",
+                                        "baker", "nguyen", "patel", "young", "hughes", "reyes", "foster", "grant",
+                                        "walsh", "brooks", "hayes", "price", "myers", "ford"};
+  for (int i = 0; i < 600; ++i) {
+    const std::string given = kGiven[(i * 7) % 20], family = kFamily[(i * 11 + i / 20) % 30];
+    add("x" + std::to_string(i), given, family, given + "." + family + std::to_string(i) + "@example.org",
+        "+1 212 555 " + std::to_string(1000 + i), std::to_string(1950 + i % 50) + "-" + std::to_string(1 + i % 12) + "-" +
+        std::to_string(1 + (i * 13) % 28), "ACC" + std::to_string(100000 + i * 37), "Contoso", "2020-01-01");
+  }
+  // Two honest people paid into one account (should be reported by payroll.shared_account).
+  people[10].bank_account = "SHARED-777";
+  people[11].bank_account = "SHARED-777";
+  return people;
+}
+
+TEST(ResolverTest, LinksExplainsAndDetects) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  const std::vector<Person> people = SmallWorld();
+  Result<ResolutionResult> result = ResolvePeople(people, config);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->persona_of[0], result->persona_of[1]);
+  EXPECT_EQ(result->persona_of[0], result->persona_of[2]);
+  EXPECT_NE(result->persona_of[3], result->persona_of[4]);
+  EXPECT_NE(result->persona_of[10], result->persona_of[11]);
+  const Persona& op = result->personas[result->persona_of[0]];
+  ASSERT_EQ(op.members.size(), 3u);
+  ASSERT_EQ(op.links.size(), 2u);
+  EXPECT_FALSE(op.links[0].comparisons.empty());
+  EXPECT_NE(DescribeLink(*result, op.links[0]).find("email"), std::string::npos);
+  bool shares_bank = false;
+  for (const auto& s : op.shared) shares_bank |= s.field == "bank_account" && s.value == "GB82WEST12345698";
+  EXPECT_TRUE(shares_bank);
+  const std::string json = PersonaToJson(*result, op);
+  EXPECT_NE(json.find("\"members\""), std::string::npos);
+  EXPECT_NE(json.find("\"comparisons\""), std::string::npos);
+
+  CollectFindings sink;
+  DetectPersonaFindings(*result, sink);
+  int reuse = 0, rental = 0, shared = 0;
+  for (const auto& f : sink.findings) {
+    if (f.detector == "persona.reuse") {
+      ++reuse;
+      EXPECT_EQ(f.key, "persona.reuse|" + op.id);
+      EXPECT_NE(f.explanation.find("Daniel Park"), std::string::npos) << f.explanation;
+    }
+    if (f.detector == "identity.rental") {
+      ++rental;
+      EXPECT_NE(f.explanation.find("Fabrikam"), std::string::npos) << f.explanation;
+    }
+    if (f.detector == "payroll.shared_account") {
+      ++shared;
+      EXPECT_NE(f.explanation.find("D777"), std::string::npos) << f.explanation;
+    }
+  }
+  EXPECT_EQ(reuse, 1);
+  EXPECT_EQ(rental, 1);
+  EXPECT_EQ(shared, 1);  // the operator's own account is one persona: not reported
+}
+
+TEST(ResolverTest, HashedValuesStillLink) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  std::vector<Person> people = SmallWorld();
+  const std::string h1(64, 'c'), h2 = std::string(63, 'd') + "e";
+  people[0].email = h1;
+  people[2].email = h1;
+  people[0].bank_account = h2;
+  people[2].bank_account = h2;
+  people[0].phones = {h2};
+  people[2].phones = {h2};
+  Result<ResolutionResult> result = ResolvePeople(people, config);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->persona_of[0], result->persona_of[2]);
+}
+
+TEST(PersonaIdsTest, StableAcrossRunsWithMergesAndSplits) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  const std::string path = std::string(IMPOSTOR_BINARY_DIR) + "/persona_ids_test.tsv";
+  std::remove(path.c_str());
+  std::vector<Person> people = SmallWorld();
+  std::vector<Person> first(people.begin() + 1, people.end());  // a1 arrives later
+  std::string op_id, x5_id;
+  {
+    Result<PersonaIdMap> map = PersonaIdMap::Load(path);
+    ASSERT_TRUE(map.ok());
+    Result<ResolutionResult> r = ResolvePeople(first, config);
+    ASSERT_TRUE(r.ok());
+    map->Assign(*r);
+    op_id = r->personas[r->persona_of[0]].id;   // a2
+    x5_id = r->personas[r->persona_of[7]].id;   // x5
+    ASSERT_TRUE(map->Save(path).ok());
+  }
+  {
+    Result<PersonaIdMap> map = PersonaIdMap::Load(path);
+    ASSERT_TRUE(map.ok());
+    EXPECT_EQ(map->size(), first.size());
+    Result<ResolutionResult> r = ResolvePeople(people, config);
+    ASSERT_TRUE(r.ok());
+    map->Assign(*r);
+    EXPECT_EQ(r->personas[r->persona_of[0]].id, op_id);  // the new record joins the old persona
+    EXPECT_EQ(r->personas[r->persona_of[8]].id, x5_id);  // nobody renumbered
+  }
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace impostor
