@@ -1,0 +1,12 @@
+#!/bin/sh
+# Links 100k, 300k and 1M synthetic people records and reports time and peak memory.
+# Usage: bench/resolve_scale.sh BUILD_DIR [sizes...]
+set -eu
+build=${1:?usage: resolve_scale.sh BUILD_DIR [sizes...]}
+shift
+sizes=${*:-100000 300000 1000000}
+for n in $sizes; do
+  /usr/bin/time -v "$build/bench/resolve_bench" --scale "$n" 2> /tmp/resolve_scale.$$ | sed 's/^/  /'
+  grep -E "Elapsed \(wall|Maximum resident" /tmp/resolve_scale.$$ | sed 's/^\s*/  /'
+done
+rm -f /tmp/resolve_scale.$$
