@@ -91,7 +91,7 @@ blocking:
 generic_threshold: 50
 max_block_size: 200
 match_probability: 0.999
-u_sample_pairs: 1000000
+u_sample_pairs: 300000
 em_iterations: 30
 max_cluster_size: 0
 )";

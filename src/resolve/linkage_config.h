@@ -87,7 +87,7 @@ struct LinkageConfig {
   uint32_t generic_threshold = 50;     // records
   uint32_t max_block_size = 200;       // records per blocking group
   double match_probability = 0.999;    // posterior probability to link a pair
-  uint64_t u_sample_pairs = 1'000'000; // random pairs to estimate u
+  uint64_t u_sample_pairs = 300'000;   // random pairs to estimate u
   int em_iterations = 30;
   uint32_t max_cluster_size = 0;       // 0 = no chaining guard
   unsigned threads = 0;                // 0 = all cores

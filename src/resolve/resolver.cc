@@ -309,15 +309,17 @@ struct Comparator {
       case ComparisonKind::kGivenName:
       case ComparisonKind::kFamilyName: {
         if (!c.classes.empty() && SharesClass(c.classes[ia], c.classes[ib])) return 1;
+        if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 6;
+        const double jw = JaroWinkler(a, b);
+        // A close spelling outranks the (costlier) swapped-fields check.
+        if (jw >= 0.92) return 3;
         if (swap_col != nullptr) {
           const uint32_t sa = swap_col->First(ra), sb = swap_col->First(rb);
           if (sa && sb && JaroWinkler(a, swap_col->dict[sb]) >= 0.92 && JaroWinkler(swap_col->dict[sa], b) >= 0.92) {
             return 2;
           }
         }
-        if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 6;
-        const double jw = JaroWinkler(a, b);
-        return jw >= 0.92 ? 3 : jw >= 0.88 ? 4 : jw >= 0.70 ? 5 : 6;
+        return jw >= 0.88 ? 4 : jw >= 0.70 ? 5 : 6;
       }
       case ComparisonKind::kPersonName: {
         if (JaroWinkler(a, b) >= 0.92) return 1;
