@@ -358,3 +358,74 @@ TEST(BadInputTest, DetectionFromContent) {
 
 }  // namespace
 }  // namespace impostor
+
+namespace impostor {
+namespace {
+
+using testing_util::ReadOutput;
+using testing_util::ReadText;
+
+TEST(FormatDetailTest, GwsApiActivityPageWithNetworkInfo) {
+  std::string page = R"({"kind":"admin#reports#activities","items":[
+ {"kind":"admin#reports#activity","id":{"time":"2024-05-01T10:00:00.000Z","uniqueQualifier":"-42","applicationName":"login","customerId":"C01"},
+  "actor":{"email":"Ann@Example.com","profileId":"1001"},"ipAddress":"81.2.69.160",
+  "networkInfo":{"ipAsn":[2856],"regionCode":"GB","subdivisionCode":"GB-LND"},
+  "events":[{"type":"login","name":"login_verification"},
+            {"type":"login","name":"login_success","parameters":[{"name":"login_type","value":"google_password"},{"name":"is_suspicious","boolValue":true}]}]}
+]})";
+  ReadOutput out = ReadText(page);
+  ASSERT_TRUE(out.rejects.empty()) << out.rejects[0].reason;
+  ASSERT_EQ(out.signins.size(), 1u);
+  const SignIn& s = out.signins[0];
+  EXPECT_EQ(s.source_format, "gws.login");
+  EXPECT_EQ(s.source_line, 2u);
+  EXPECT_EQ(s.account, "ann@example.com");
+  EXPECT_EQ(s.event_id, "-42");
+  EXPECT_EQ(s.tenant, "C01");
+  EXPECT_EQ(s.vendor_asn, 2856u);
+  EXPECT_EQ(s.vendor_location.country, "GB");
+  EXPECT_EQ(s.vendor_location.region, "GB-LND");
+  EXPECT_EQ(s.outcome, Outcome::kSuccess);
+  EXPECT_EQ(s.vendor_risk_events, std::vector<std::string>{"is_suspicious"});
+}
+
+TEST(FormatDetailTest, OktaLogOnlySecurityDataAndIpChainFallback) {
+  std::string event =
+      R"({"eventType":"user.authentication.sso","published":"2024-05-01T10:00:00Z","uuid":"u1",)"
+      R"("actor":{"id":"00u1","alternateId":"Bo@Example.com"},"client":{"ipAddress":null},)"
+      R"("request":{"ipChain":[{"ip":"198.51.100.9"},{"ip":"10.0.0.1"}]},"outcome":{"result":"DENY"},)"
+      R"("target":[{"type":"AppUser","displayName":"x"},{"type":"AppInstance","displayName":"Salesforce"}],)"
+      R"("debugContext":{"debugData":{"threatSuspected":"true","logOnlySecurityData":"{\"risk\":{\"level\":\"MEDIUM\"},\"behaviors\":{\"New IP\":\"POSITIVE\",\"New Device\":\"NEGATIVE\"}}"}}})";
+  ReadOutput out = ReadText(event + "\n");
+  ASSERT_TRUE(out.rejects.empty()) << out.rejects[0].reason;
+  ASSERT_EQ(out.signins.size(), 1u);
+  const SignIn& s = out.signins[0];
+  EXPECT_EQ(s.account, "bo@example.com");
+  EXPECT_EQ(s.ip_text, "198.51.100.9");
+  EXPECT_EQ(s.outcome, Outcome::kFailure);
+  EXPECT_EQ(s.app, "Salesforce");
+  EXPECT_EQ(s.vendor_risk_level, "medium");
+  EXPECT_EQ(s.vendor_risk_events, (std::vector<std::string>{"threatSuspected", "New IP"}));
+}
+
+TEST(FormatDetailTest, OcsfAccuracyInMetresAndGeoJsonCoordinates) {
+  std::string text =
+      R"({"class_uid":3002,"time":1714557600000,"user":{"email_addr":"Cy@Example.com"},"status_id":2,"status_detail":"bad password",)"
+      R"("src_endpoint":{"ip":"81.2.69.160","location":{"country":"GB","coordinates":[-0.12,51.5],"horizontal_accuracy":25000}}})"
+      "\n"
+      R"({"class_uid":3001,"time":1714557600000})"
+      "\n";
+  ReadOutput out = ReadText(text);
+  ASSERT_EQ(out.signins.size(), 1u);
+  const SignIn& s = out.signins[0];
+  EXPECT_EQ(s.account, "cy@example.com");
+  EXPECT_DOUBLE_EQ(s.vendor_location.lat, 51.5);
+  EXPECT_DOUBLE_EQ(s.vendor_location.lon, -0.12);
+  EXPECT_DOUBLE_EQ(s.vendor_location.accuracy_km, 25.0);
+  EXPECT_EQ(s.outcome, Outcome::kFailure);
+  EXPECT_EQ(s.failure_reason, "bad password");
+  EXPECT_EQ(out.stats.skipped_by_kind["ocsf class_uid 3001"], 1u);
+}
+
+}  // namespace
+}  // namespace impostor
