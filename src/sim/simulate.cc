@@ -914,6 +914,13 @@ void GenerateOrg(const World& w, int org, const std::string& out_dir, OrgOutput*
 
 // ---------------------------------------------------------------- people, orgs, truth
 
+// "hr-org1-000042": the people record id of account i from source `prefix`.
+std::string PeopleRecordId(const char* prefix, const World& w, size_t i) {
+  char id[64];
+  std::snprintf(id, sizeof id, "%s-%s-%06zu", prefix, w.orgs[w.accounts[i].org].id.c_str(), i + 1);
+  return id;
+}
+
 Status WritePeople(const World& w, const std::string& out_dir, uint64_t* rows, uint64_t* bytes) {
   OutFile f;
   IMPOSTOR_RETURN_IF_ERROR(f.Open(out_dir + "/people.csv"));
@@ -947,8 +954,7 @@ Status WritePeople(const World& w, const std::string& out_dir, uint64_t* rows, u
     const SimPerson& p = w.people[a.person];
     const SimCity& c = cat.cities[a.home_city];
     const SimApplication& app = w.applications[a.ats_record];
-    char id[64];
-    std::snprintf(id, sizeof id, "hr-%s-%06zu", w.orgs[a.org].id.c_str(), i + 1);
+    std::string id = PeopleRecordId("hr", w, i);
     std::string ship_to = a.fraud ? w.farms[a.farm].address + ", " + cat.cities[w.farms[a.farm].city].name
                                   : p.address + ", " + c.name;
     std::string referrer;
@@ -964,7 +970,7 @@ Status WritePeople(const World& w, const std::string& out_dir, uint64_t* rows, u
     row({id, "hr", w.orgs[a.org].id, a.upn, app.full_name, app.given, app.family, app.email, app.phone, p.address,
          c.name, c.region, p.postcode, c.country, ship_to, p.dob, p.national_id, "", "", app.photo, "", "", hired, "",
          c.timezone, referrer});
-    std::snprintf(id, sizeof id, "pay-%s-%06zu", w.orgs[a.org].id.c_str(), i + 1);
+    id = PeopleRecordId("pay", w, i);
     row({id, "payroll", w.orgs[a.org].id, a.upn, app.full_name, app.given, app.family, "", "", p.address, c.name,
          c.region, p.postcode, c.country, "", "", p.national_id, a.bank, a.payout, "", "", "", hired, "", "", ""});
   }
@@ -1041,6 +1047,12 @@ Status WriteTruth(const World& w, const std::vector<ImpossibleLeg>& legs, const 
     j.BeginArray();
     j.String(w.devices[a.laptop].id);
     j.String(w.devices[a.phone].id);
+    j.EndArray();
+    j.Key("records");
+    j.BeginArray();
+    j.String(w.applications[a.ats_record].record_id);
+    j.String(PeopleRecordId("hr", w, i));
+    j.String(PeopleRecordId("pay", w, i));
     j.EndArray();
     j.Key("lookalikes");
     j.BeginArray();

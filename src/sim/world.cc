@@ -343,11 +343,19 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
   for (int i : some(0.006)) {
     SimAccount& a = w->accounts[i];
     // Before a day in the window the IdP placed the home address in another city of the country.
-    auto far = ips.Nearest(NetKind::kResidential, a.home_city);
-    if (far.size() > 8 && far.back().km > 300) {
+    const SimCity& home = cat.cities[a.home_city];
+    std::vector<int> far_cities;
+    for (size_t c = 0; c < cat.cities.size(); ++c) {
+      const SimCity& other = cat.cities[c];
+      if (other.country == home.country && HaversineKm(home.lat, home.lon, other.lat, other.lon) > 500 &&
+          !ips.Nearest(NetKind::kResidential, static_cast<int>(c)).empty()) {
+        far_cities.push_back(static_cast<int>(c));
+      }
+    }
+    if (!far_cities.empty()) {
       a.lookalikes |= kLkGeoMoved;
       a.geo_moved_day = rng.Int(1, std::max(1, opt.days - 2));
-      a.geo_old_place = ips.block(far.back().block).place;
+      a.geo_old_place = ips.block(ips.Nearest(NetKind::kResidential, rng.Pick(far_cities))[0].block).place;
     }
   }
   {  // Couples at one firm sharing a home IP (and home), and shared family phones.
