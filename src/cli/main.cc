@@ -1,7 +1,47 @@
-// impostor: finds fraudulent remote IT workers in sign-in, HR and device telemetry.
+// impostor: finds fraudulent remote IT workers (laptop farms, rented identities,
+// persona networks) in the telemetry an organisation already has.
+//
+// Commands register explicitly here, one line each (no static registration).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/command.h"
+#include "cli/photos_command.h"
+#include "cli/scan_command.h"
+#include "engine/config.h"
+
 int main(int argc, char** argv) {
-  std::puts("impostor: under construction");
-  return 0;
+  impostor::CommandContext ctx;
+  ctx.stdout_is_tty = ::isatty(STDOUT_FILENO);
+  ctx.stderr_is_tty = ::isatty(STDERR_FILENO);
+  ctx.data_dir = impostor::DefaultDataDir();
+  ctx.cache_dir = impostor::DefaultCacheDir();
+
+  CLI::App app{"impostor: finds fraudulent remote IT workers in sign-in, HR and device telemetry"};
+  app.set_version_flag("--version", "impostor 0.1.0");
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  impostor scan signins.jsonl                 findings table; store in ./impostor.db\n"
+      "  impostor scan --out findings.jsonl logs/*.gz\n"
+      "  impostor detectors                          what each detector finds, its parameters\n"
+      "  impostor findings --min-severity high       what the store holds\n"
+      "  impostor photos hash photos/                PDQ hashes of photos\n"
+      "\n"
+      "Run 'impostor COMMAND --help' for a command's options and examples.");
+
+  impostor::RegisterScanCommand(app, ctx);
+  impostor::RegisterDetectorsCommand(app, ctx);
+  impostor::RegisterFindingsCommand(app, ctx);
+  impostor::RegisterPhotosCommand(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : impostor::kExitUsage;
+  }
+  return ctx.exit_code;
 }

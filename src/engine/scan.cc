@@ -65,9 +65,9 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
 
   DetectorRegistry registry;
   RegisterBuiltinDetectors(registry);
-  auto created = registry.CreateSignInDetectors(config.detectors);
-  if (!created.ok()) return created.status();
-  std::vector<std::unique_ptr<SignInDetector>> detectors = std::move(created).value();
+  auto made = registry.CreateSignInDetectors(config.detectors);
+  if (!made.ok()) return made.status();
+  std::vector<std::unique_ptr<SignInDetector>> detectors = std::move(made).value();
 
   // Load yesterday's state: baselines first, then each detector's.
   auto t0 = std::chrono::steady_clock::now();
@@ -127,10 +127,12 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   // Write findings and the state of the accounts this scan touched, in one transaction.
   t0 = std::chrono::steady_clock::now();
   IMPOSTOR_RETURN_IF_ERROR(store.Begin());
+  std::vector<bool> created(sink.findings().size(), false);
   auto write = [&]() -> Status {
-    for (Finding& f : sink.findings()) {
+    for (size_t i = 0; i < sink.findings().size(); ++i) {
       bool created_new = false;
-      IMPOSTOR_RETURN_IF_ERROR(store.UpsertFinding(f, &created_new));
+      IMPOSTOR_RETURN_IF_ERROR(store.UpsertFinding(sink.findings()[i], &created_new));
+      created[i] = created_new;
       ++(created_new ? stats.findings_new : stats.findings_updated);
     }
     std::vector<std::pair<std::string, std::string>> blobs;
@@ -159,12 +161,20 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   IMPOSTOR_RETURN_IF_ERROR(store.Commit());
   stats.store_seconds += Seconds(t0);
 
-  result.findings = std::move(sink.findings());
-  std::stable_sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
+  std::vector<Finding>& found = sink.findings();
+  std::vector<size_t> rank(found.size());
+  for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::stable_sort(rank.begin(), rank.end(), [&](size_t x, size_t y) {
+    const Finding& a = found[x];
+    const Finding& b = found[y];
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
     return a.key < b.key;
   });
+  for (size_t i : rank) {
+    result.findings.push_back(std::move(found[i]));
+    result.created.push_back(created[i]);
+  }
   return result;
 }
 

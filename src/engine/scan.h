@@ -53,6 +53,7 @@ struct ScanStats {
 
 struct ScanResult {
   std::vector<Finding> findings;  // as stored after merging, this scan's keys only, most severe first
+  std::vector<bool> created;      // per finding: new key (OCSF Create) or a repeat (Update)
   ScanStats stats;
 };
 

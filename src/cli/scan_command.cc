@@ -1,0 +1,334 @@
+#include "cli/scan_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "common/json_writer.h"
+#include "detect/registry.h"
+#include "engine/config.h"
+#include "engine/scan.h"
+#include "export/ocsf_finding.h"
+#include "export/progress.h"
+#include "export/table.h"
+
+namespace impostor {
+
+namespace {
+
+// Writes each reject as a JSON line (file, line, reason, raw) and echoes the first
+// few to stderr so the user sees what is wrong without opening the file.
+class RejectFile final : public RejectSink {
+ public:
+  explicit RejectFile(std::string path) : path_(std::move(path)) {}
+  ~RejectFile() override {
+    if (file_) std::fclose(file_);
+  }
+  void OnReject(const Reject& r) override {
+    ++count_;
+    if (count_ <= kEchoed) std::fprintf(stderr, "impostor: rejected %s:%llu: %s\n", r.file.c_str(),
+                                        static_cast<unsigned long long>(r.line), r.reason.c_str());
+    if (!file_ && !failed_) {
+      file_ = std::fopen(path_.c_str(), "w");
+      if (!file_) {
+        failed_ = true;
+        std::fprintf(stderr, "impostor: cannot write rejects to %s; rejects are only counted\n", path_.c_str());
+      }
+    }
+    if (!file_) return;
+    line_.clear();
+    JsonWriter w(&line_);
+    w.BeginObject();
+    w.Field("file", r.file);
+    w.Field("line", r.line);
+    w.Field("reason", r.reason);
+    w.Field("raw", r.raw);
+    w.EndObject();
+    line_.push_back('\n');
+    std::fwrite(line_.data(), 1, line_.size(), file_);
+  }
+  uint64_t count() const { return count_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  static constexpr uint64_t kEchoed = 5;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bool failed_ = false;
+  uint64_t count_ = 0;
+  std::string line_;
+};
+
+int ExitFor(const Status& st) {
+  switch (st.code()) {
+    case Status::Code::kInvalidArgument: return kExitUsage;
+    case Status::Code::kInternal: return kExitInternal;
+    default: return kExitInputError;
+  }
+}
+
+struct ScanArgs {
+  std::vector<std::string> inputs;
+  std::string db = "impostor.db";
+  std::string out;
+  std::string config;
+  std::string format;
+  std::string rejects = "impostor-rejects.jsonl";
+  std::string fail_on;
+  bool json = false;
+  bool quiet = false;
+  size_t top = 50;
+  int threads = 2;
+};
+
+void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
+  auto config = LoadConfig(a.config, ctx.data_dir, ctx.cache_dir);
+  if (!config.ok()) {
+    std::fprintf(stderr, "impostor: %s\n", config.status().message().c_str());
+    ctx.exit_code = kExitUsage;
+    return;
+  }
+  Severity fail_on = Severity::kUnknown;
+  if (!a.fail_on.empty()) {
+    fail_on = SeverityFromName(a.fail_on);
+    if (fail_on == Severity::kUnknown) {
+      std::fprintf(stderr, "impostor: --fail-on takes info, low, medium, high or critical, not '%s'\n", a.fail_on.c_str());
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+  }
+  if (config->enrich.mmdb_paths.empty() && !a.quiet)
+    std::fprintf(stderr, "impostor: no GeoIP database found in %s; using the locations the logs carry. "
+                         "Run 'make deps' or set geoip.mmdb in the config.\n", ctx.cache_dir.c_str());
+
+  ProgressReporter progress(stderr, ctx.stderr_is_tty && !a.quiet);
+  std::string current;
+  ScanOptions options;
+  options.inputs = a.inputs;
+  options.format = a.format;
+  options.db_path = a.db;
+  options.threads = a.threads;
+  options.progress = [&](const std::string& input, uint64_t done, uint64_t total) {
+    if (input != current) {
+      current = input;
+      progress.Start("reading " + input, total);
+    }
+    progress.Update(done, 0);
+  };
+  RejectFile rejects(a.rejects);
+  auto result = RunScan(options, *config, rejects);
+  progress.Finish();
+  if (!result.ok()) {
+    std::fprintf(stderr, "impostor: %s\n", result.status().message().c_str());
+    ctx.exit_code = ExitFor(result.status());
+    return;
+  }
+
+  // OCSF to --out (or to stdout with --json or when stdout is not a terminal and no --out).
+  std::string out = a.out;
+  if (out.empty() && (a.json || !ctx.stdout_is_tty)) out = "-";
+  if (!out.empty()) {
+    auto writer = FindingWriter::Open(out);
+    if (!writer.ok()) {
+      std::fprintf(stderr, "impostor: %s\n", writer.status().message().c_str());
+      ctx.exit_code = kExitInputError;
+      return;
+    }
+    for (size_t i = 0; i < result->findings.size(); ++i) {
+      Status st = (*writer)->Write(result->findings[i], result->created[i]);
+      if (!st.ok()) {
+        std::fprintf(stderr, "impostor: %s\n", st.message().c_str());
+        ctx.exit_code = kExitInputError;
+        return;
+      }
+    }
+    Status st = (*writer)->Close();
+    if (!st.ok()) {
+      std::fprintf(stderr, "impostor: %s\n", st.message().c_str());
+      ctx.exit_code = kExitInputError;
+      return;
+    }
+  }
+
+  const ScanStats& s = result->stats;
+  if (out != "-" && !a.quiet) {
+    std::vector<Finding> shown(result->findings.begin(),
+                               result->findings.begin() + std::min(a.top, result->findings.size()));
+    std::fputs(RenderFindingsTable(shown, TerminalWidth(STDOUT_FILENO), ctx.stdout_is_tty).c_str(), stdout);
+    if (shown.size() < result->findings.size())
+      std::printf("(showing the top %zu of %zu; --top N shows more, --out FILE writes all as OCSF)\n", shown.size(),
+                  result->findings.size());
+  }
+  if (!a.quiet) {
+    double secs = s.read_seconds + s.enrich_seconds + s.detect_seconds + s.store_seconds;
+    std::fprintf(stderr,
+                 "impostor: %s sign-ins from %llu input(s) in %.1f s (%s/s); %s rejected, %s skipped (not sign-ins); "
+                 "%llu new and %llu updated findings in %s\n",
+                 GroupThousands(s.signins).c_str(), static_cast<unsigned long long>(s.inputs), secs,
+                 GroupThousands(secs > 0 ? static_cast<uint64_t>(s.signins / secs) : 0).c_str(),
+                 GroupThousands(s.rejected).c_str(), GroupThousands(s.skipped).c_str(),
+                 static_cast<unsigned long long>(s.findings_new), static_cast<unsigned long long>(s.findings_updated),
+                 a.db.c_str());
+    if (rejects.count() > 0)
+      std::fprintf(stderr, "impostor: %llu rejected record(s) written to %s with file, line and reason\n",
+                   static_cast<unsigned long long>(rejects.count()), rejects.path().c_str());
+    if (s.no_account > 0)
+      std::fprintf(stderr, "impostor: %llu sign-in(s) had no account and were not judged\n",
+                   static_cast<unsigned long long>(s.no_account));
+  }
+  ctx.exit_code = kExitOk;
+  if (fail_on != Severity::kUnknown)
+    for (const Finding& f : result->findings)
+      if (f.severity >= fail_on) ctx.exit_code = kExitFindings;
+}
+
+}  // namespace
+
+void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
+  auto args = std::make_shared<ScanArgs>();
+  CLI::App* cmd = app.add_subcommand("scan", "Scan sign-in logs for impossible travel, atypical locations, "
+                                             "anonymizers and sanctioned address space");
+  cmd->add_option("inputs", args->inputs,
+                  "Sign-in files (Entra ID, Okta, Google Workspace, CloudTrail, OCSF 3002, CSV; .gz too), or - for stdin")
+      ->required();
+  cmd->add_option("--db", args->db, "SQLite store of findings and per-account state (created if missing)")
+      ->capture_default_str();
+  cmd->add_option("--out,-o", args->out, "Write every finding as OCSF Detection Finding JSON lines to FILE (- = stdout)");
+  cmd->add_option("--config,-c", args->config, "YAML config (see config/impostor.yaml for every key and default)");
+  cmd->add_option("--format,-f", args->format, "Force an input format instead of detecting it")
+      ->check(CLI::IsMember(SignInFormats()));
+  cmd->add_option("--rejects", args->rejects, "Where malformed records go, one JSON line each with file, line, reason")
+      ->capture_default_str();
+  cmd->add_option("--fail-on", args->fail_on, "Exit with status 1 when a finding reaches this severity (low..critical)");
+  cmd->add_option("--top", args->top, "Rows of the table on a terminal")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Enrichment threads")->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
+  cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
+  cmd->footer(
+      "Examples:\n"
+      "  impostor scan signins.jsonl                       table of findings, store in ./impostor.db\n"
+      "  impostor scan --out findings.ocsf.jsonl okta/*.json.gz\n"
+      "  az rest ... | impostor scan --json -              Graph JSON from stdin, OCSF on stdout\n"
+      "  impostor scan --db daily.db day1.jsonl && impostor scan --db daily.db day2.jsonl\n"
+      "                                                    day 2 continues where day 1 stopped\n"
+      "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
+      "\n"
+      "Exit status: 0 ran, 1 a finding reached --fail-on, 2 bad command line or config,\n"
+      "3 an input, database or store could not be read, 4 internal error.");
+  cmd->callback([args, &ctx] { RunScanCommand(*args, ctx); });
+}
+
+void RegisterDetectorsCommand(CLI::App& app, CommandContext& ctx) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("detectors", "List every detector: id, what it finds, parameters with defaults and units");
+  cmd->add_flag("--json", *json, "One JSON object per detector");
+  cmd->footer("Examples:\n  impostor detectors\n  impostor detectors --json | jq '.params[]'");
+  cmd->callback([json, &ctx] {
+    DetectorRegistry registry;
+    RegisterBuiltinDetectors(registry);
+    RegisterOtherDetectorInfos(registry);
+    if (*json || !ctx.stdout_is_tty) {
+      for (const DetectorInfo& d : registry.All()) {
+        std::string line;
+        JsonWriter w(&line);
+        w.BeginObject();
+        w.Field("id", d.id);
+        w.Field("name", d.name);
+        w.Field("summary", d.summary);
+        w.Field("why", d.why);
+        w.Field("entity_type", d.entity_type);
+        w.Field("maturity", d.maturity);
+        w.Key("params");
+        w.BeginArray();
+        for (const ParamInfo& p : d.params) {
+          w.BeginObject();
+          w.Field("name", p.name);
+          w.Field("default", p.default_value);
+          w.Field("unit", p.unit);
+          w.Field("description", p.description);
+          w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+        std::printf("%s\n", line.c_str());
+      }
+      return;
+    }
+    size_t width = TerminalWidth(STDOUT_FILENO);
+    for (const DetectorInfo& d : registry.All()) {
+      std::printf("%s%s%s  (%s, %s)\n", ctx.stdout_is_tty ? "\033[1m" : "", d.id.c_str(),
+                  ctx.stdout_is_tty ? "\033[0m" : "", d.name.c_str(), d.maturity.c_str());
+      std::printf("  %s\n", d.summary.c_str());
+      if (d.params.empty()) {
+        std::printf("\n");
+        continue;
+      }
+      TextTable t({{"parameter"}, {"default", Align::kRight}, {"unit"}, {"meaning", Align::kLeft, true}});
+      for (const ParamInfo& p : d.params) t.AddRow({p.name, p.default_value, p.unit, p.description});
+      std::string rendered = t.Render(width > 4 ? width - 2 : width, false);
+      size_t start = 0;
+      while (start < rendered.size()) {
+        size_t nl = rendered.find('\n', start);
+        std::printf("  %s\n", rendered.substr(start, nl - start).c_str());
+        start = nl == std::string::npos ? rendered.size() : nl + 1;
+      }
+      std::printf("\n");
+    }
+  });
+}
+
+void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
+  struct Args {
+    std::string db = "impostor.db", detector, entity, min_severity, out;
+    size_t limit = 50;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("findings", "Show the findings kept in a store");
+  cmd->add_option("--db", a->db, "SQLite store")->capture_default_str();
+  cmd->add_option("--detector", a->detector, "Only this detector id");
+  cmd->add_option("--entity", a->entity, "Only this account / device / cluster");
+  cmd->add_option("--min-severity", a->min_severity, "info, low, medium, high or critical");
+  cmd->add_option("--limit", a->limit, "At most this many, most severe first (0 = all)")->capture_default_str();
+  cmd->add_flag("--json", a->json, "OCSF JSON lines instead of the table");
+  cmd->footer("Examples:\n  impostor findings --min-severity high\n  impostor findings --entity alice@contoso.com --json");
+  cmd->callback([a, &ctx] {
+    if (access(a->db.c_str(), F_OK) != 0) {
+      std::fprintf(stderr, "impostor: no store at %s; run 'impostor scan --db %s ...' first\n", a->db.c_str(), a->db.c_str());
+      ctx.exit_code = kExitInputError;
+      return;
+    }
+    auto store = OpenSqliteStore(a->db);
+    if (!store.ok()) {
+      std::fprintf(stderr, "impostor: %s\n", store.status().message().c_str());
+      ctx.exit_code = kExitInputError;
+      return;
+    }
+    FindingQuery q;
+    q.detector = a->detector;
+    q.entity = a->entity;
+    q.limit = a->limit;
+    if (!a->min_severity.empty()) {
+      q.min_severity = SeverityFromName(a->min_severity);
+      if (q.min_severity == Severity::kUnknown) {
+        std::fprintf(stderr, "impostor: --min-severity takes info, low, medium, high or critical\n");
+        ctx.exit_code = kExitUsage;
+        return;
+      }
+    }
+    auto found = (*store)->QueryFindings(q);
+    if (!found.ok()) {
+      std::fprintf(stderr, "impostor: %s\n", found.status().message().c_str());
+      ctx.exit_code = kExitInputError;
+      return;
+    }
+    if (a->json || !ctx.stdout_is_tty) {
+      for (const Finding& f : *found) std::printf("%s\n", OcsfFindingJson(f, FindingActivity::kUpdate, {}).c_str());
+    } else {
+      std::fputs(RenderFindingsTable(*found, TerminalWidth(STDOUT_FILENO), true).c_str(), stdout);
+    }
+  });
+}
+
+}  // namespace impostor
