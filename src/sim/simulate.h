@@ -31,7 +31,7 @@ struct SimOptions {
   uint64_t seed = 1;
   int employees = 1000;       // accounts across all organisations, fraud included
   int days = 30;              // length of the simulated window
-  int orgs = 3;               // organisations; even-numbered ones use Entra ID, odd ones Okta
+  int orgs = 3;               // organisations: org1, org3, ... on Entra ID; org2, org4, ... on Okta
   double fraud_rate = 0.01;   // share of accounts held by fraud operations
   Difficulty difficulty = Difficulty::kNormal;
   std::string start_date = "2024-05-06";  // first day (UTC) of the window
