@@ -65,23 +65,44 @@ bool AccountProfile::Learned(TimeMs now, int learning_days, int learning_signins
          now - first_seen >= static_cast<TimeMs>(learning_days) * kMsPerDay;
 }
 
-AccountProfiles::AccountProfiles() = default;
+AccountProfiles::AccountProfiles() : name_offsets_{0}, slots_(1024, kEmpty) {}
+
+size_t AccountProfiles::Probe(std::string_view account, uint64_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint32_t idx = slots_[i];
+    if (idx == kEmpty || name(idx) == account) return i;
+  }
+}
+
+void AccountProfiles::Grow() {
+  std::vector<uint32_t> bigger(slots_.size() * 2, kEmpty);
+  const size_t mask = bigger.size() - 1;
+  for (uint32_t idx : slots_) {
+    if (idx == kEmpty) continue;
+    size_t i = std::hash<std::string_view>{}(name(idx)) & mask;
+    while (bigger[i] != kEmpty) i = (i + 1) & mask;
+    bigger[i] = idx;
+  }
+  slots_.swap(bigger);
+}
 
 uint32_t AccountProfiles::Intern(std::string_view account) {
-  auto it = index_.find(account);
-  if (it != index_.end()) return it->second;
-  name_storage_.emplace_back(account);
-  std::string_view stored = name_storage_.back();
-  uint32_t idx = static_cast<uint32_t>(names_.size());
-  names_.push_back(stored);
-  index_.emplace(stored, idx);
+  uint64_t hash = std::hash<std::string_view>{}(account);
+  size_t slot = Probe(account, hash);
+  if (slots_[slot] != kEmpty) return slots_[slot];
+  uint32_t idx = static_cast<uint32_t>(profiles_.size());
+  arena_.append(account);
+  name_offsets_.push_back(arena_.size());
   profiles_.emplace_back();
+  slots_[slot] = idx;
+  if (profiles_.size() * 10 > slots_.size() * 7) Grow();  // keep the load factor under 0.7
   return idx;
 }
 
 uint32_t AccountProfiles::Find(std::string_view account) const {
-  auto it = index_.find(account);
-  return it == index_.end() ? UINT32_MAX : it->second;
+  uint32_t idx = slots_[Probe(account, std::hash<std::string_view>{}(account))];
+  return idx;  // kEmpty (UINT32_MAX) when absent
 }
 
 void AccountProfiles::CountCountry(CountryCode c, int delta) {
@@ -140,8 +161,8 @@ std::string AccountProfiles::Encode(uint32_t index) const {
 
 Status AccountProfiles::Decode(uint32_t index, std::string_view blob) {
   if (blob.size() != 1 + sizeof(AccountProfile) || static_cast<uint8_t>(blob[0]) != kProfileBlobVersion)
-    return Status::Corruption("account baseline of '" + std::string(names_[index]) +
-                              "' has an unknown layout (" + std::to_string(blob.size()) + " bytes)");
+    return Status::Corruption("account baseline of '" + std::string(name(index)) +
+"' has an unknown layout (" + std::to_string(blob.size()) + " bytes)");
   AccountProfile& p = profiles_[index];
   bool had_baseline = p.signins > 0;
   for (size_t i = 0; i < AccountProfile::kMaxCountries; ++i)
@@ -154,12 +175,8 @@ Status AccountProfiles::Decode(uint32_t index, std::string_view blob) {
 }
 
 size_t AccountProfiles::MemoryBytes() const {
-  size_t bytes = profiles_.capacity() * sizeof(AccountProfile) + names_.capacity() * sizeof(std::string_view);
-  for (const std::string& s : name_storage_) bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0);
-  // unordered_map: one node (key, value, next pointer, cached hash) plus one bucket per entry.
-  bytes += index_.size() * (sizeof(std::string_view) + sizeof(uint32_t) + 2 * sizeof(void*)) +
-           index_.bucket_count() * sizeof(void*);
-  return bytes;
+  return profiles_.capacity() * sizeof(AccountProfile) + arena_.capacity() +
+         name_offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace impostor

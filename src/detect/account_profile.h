@@ -6,14 +6,18 @@
 // Accounts are interned to dense indices; detectors keep their own per-account
 // state in vectors indexed the same way.
 //
+// Memory: account names live back to back in one arena and are found through an
+// open-addressing table of indices, so an account costs its name's bytes plus
+// about 90 bytes (bench/scan_bench.cc measures it with a million accounts).
+//
 // Ownership and thread safety: owned by the engine; not thread-safe (the engine
-// drives it from one thread). Returned references stay valid until the next Intern().
+// drives it from one thread). Returned references and name views stay valid until
+// the next Intern().
 #ifndef IMPOSTOR_DETECT_ACCOUNT_PROFILE_H_
 #define IMPOSTOR_DETECT_ACCOUNT_PROFILE_H_
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,7 +63,9 @@ class AccountProfiles {
   // Index of an existing account, or UINT32_MAX.
   uint32_t Find(std::string_view account) const;
   size_t size() const { return profiles_.size(); }
-  std::string_view name(uint32_t index) const { return names_[index]; }
+  std::string_view name(uint32_t index) const {
+    return std::string_view(arena_).substr(name_offsets_[index], name_offsets_[index + 1] - name_offsets_[index]);
+  }
   const AccountProfile& profile(uint32_t index) const { return profiles_[index]; }
 
   // Adds a located, successful sign-in to the account's baseline and to the
@@ -79,10 +85,14 @@ class AccountProfiles {
 
  private:
   void CountCountry(CountryCode c, int delta);
+  // Slot of `account` in slots_: its index, or kEmpty where it would go.
+  size_t Probe(std::string_view account, uint64_t hash) const;
+  void Grow();
 
-  std::deque<std::string> name_storage_;  // stable addresses for the views below
-  std::vector<std::string_view> names_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  std::string arena_;                  // all names, back to back
+  std::vector<uint64_t> name_offsets_; // name i is arena_[offsets[i], offsets[i+1])
+  std::vector<uint32_t> slots_;        // open addressing (linear probing), power-of-two size
   std::vector<AccountProfile> profiles_;
   std::unordered_map<CountryCode, uint32_t> country_accounts_;
   uint32_t accounts_with_baseline_ = 0;
