@@ -19,8 +19,8 @@ namespace {
 // Where the eye centres land in the normalised crop, as fractions of its side: the
 // crop spans 2.5 eye distances across, from the brow line's top to below the chin.
 constexpr double kLeftEyeX = 0.30, kRightEyeX = 0.70, kEyeY = 0.38;
-// Face regions are rescaled so the box is this many pixels wide before eye detection.
-constexpr int kEyeSearchFaceWidth = 160;
+// Face boxes are rescaled to these widths (pixels) for eye detection.
+constexpr int kEyeSearchFaceWidths[] = {160, 200, 240};
 
 cv::Mat ToGrey(const cv::Mat& image) {
   cv::Mat grey;
@@ -30,17 +30,17 @@ cv::Mat ToGrey(const cv::Mat& image) {
   return grey;
 }
 
-// Picks the most plausible eye pair in a face normalised to kEyeSearchFaceWidth:
-// one eye in each upper quarter, similar sizes, roughly level. Returns false if none.
-bool PickEyes(const std::vector<cv::Rect>& eyes, cv::Point2d* left, cv::Point2d* right) {
+// Picks the most plausible eye pair in a face normalised to `width` pixels: one eye
+// in each half, similar sizes, roughly level. Returns false if none.
+bool PickEyes(const std::vector<cv::Rect>& eyes, int width, cv::Point2d* left, cv::Point2d* right) {
   double best = -1;
   for (const cv::Rect& a : eyes) {
     for (const cv::Rect& b : eyes) {
       const cv::Point2d ca(a.x + a.width / 2.0, a.y + a.height / 2.0);
       const cv::Point2d cb(b.x + b.width / 2.0, b.y + b.height / 2.0);
-      if (ca.x >= kEyeSearchFaceWidth * 0.5 || cb.x <= kEyeSearchFaceWidth * 0.5) continue;
+      if (ca.x >= width * 0.5 || cb.x <= width * 0.5) continue;
       const double dx = cb.x - ca.x, dy = std::abs(cb.y - ca.y);
-      if (dx < kEyeSearchFaceWidth * 0.25 || dx > kEyeSearchFaceWidth * 0.7 || dy > dx * 0.3) continue;
+      if (dx < width * 0.25 || dx > width * 0.7 || dy > dx * 0.3) continue;
       const double size_ratio = static_cast<double>(std::min(a.width, b.width)) / std::max(a.width, b.width);
       if (size_ratio < 0.6) continue;
       const double score = size_ratio * (a.area() + b.area()) - dy;
@@ -52,6 +52,21 @@ bool PickEyes(const std::vector<cv::Rect>& eyes, cv::Point2d* left, cv::Point2d*
     }
   }
   return best >= 0;
+}
+
+// Per-coordinate median (the mean of the middle two for an even count).
+cv::Point2d MedianPoint(const std::vector<cv::Point2d>& points) {
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  std::vector<double> xs, ys;
+  for (const cv::Point2d& p : points) {
+    xs.push_back(p.x);
+    ys.push_back(p.y);
+  }
+  return {median(xs), median(ys)};
 }
 
 }  // namespace
@@ -154,43 +169,62 @@ Result<FaceHash> FaceHasher::HashRegion(const cv::Mat& image, const cv::Rect& fa
   return FaceHash{face, false, r->hash, r->quality};
 }
 
-Result<FaceHash> FaceHasher::HashEyeAligned(const cv::Mat& image, const cv::Rect& face) {
-  // Normalise the face region (box plus half a box around it, so the warp below has
-  // pixels to draw on) to a fixed scale with an area filter.
-  const cv::Rect bounds(0, 0, image.cols, image.rows);
-  const cv::Rect box = face & bounds;
-  if (box.width < 16 || box.height < 16) return Status::InvalidArgument("face box too small");
-  const cv::Rect region = cv::Rect(box.x - box.width / 2, box.y - box.height / 2, box.width * 2, box.height * 2) & bounds;
-  const double scale = static_cast<double>(kEyeSearchFaceWidth) / box.width;
+bool FaceHasher::FindEyes(const cv::Mat& image, const cv::Rect& box, int width, cv::Point2d* left,
+                          cv::Point2d* right) {
+  const double scale = static_cast<double>(width) / box.width;
+  const cv::Rect upper(box.x, box.y, box.width, box.height * 6 / 10);
   cv::Mat patch;
-  cv::resize(image(region), patch, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  const cv::Point2d box_origin((box.x - region.x) * scale, (box.y - region.y) * scale);
-  const cv::Rect scaled_box(cv::Point(static_cast<int>(box_origin.x), static_cast<int>(box_origin.y)),
-                            cv::Size(kEyeSearchFaceWidth, static_cast<int>(box.height * scale)));
-  cv::Mat grey = ToGrey(patch);
-  const cv::Rect upper = cv::Rect(scaled_box.x, scaled_box.y, scaled_box.width, scaled_box.height * 6 / 10) &
-                         cv::Rect(0, 0, grey.cols, grey.rows);
-  cv::Mat search = grey(upper).clone();
+  cv::resize(image(upper), patch, cv::Size(width, std::max(1, static_cast<int>(upper.height * scale + 0.5))), 0, 0,
+             scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::Mat search = ToGrey(patch);
   cv::equalizeHist(search, search);
   std::vector<cv::Rect> eyes;
   try {
-    impl_->eyes.detectMultiScale(search, eyes, 1.05, 3, 0, cv::Size(kEyeSearchFaceWidth / 10, kEyeSearchFaceWidth / 10),
-                                 cv::Size(kEyeSearchFaceWidth / 3, kEyeSearchFaceWidth / 3));
-  } catch (const cv::Exception& e) {
-    return Status::Internal(std::string("eye detector failed: ") + e.what());
+    impl_->eyes.detectMultiScale(search, eyes, 1.05, 3, 0, cv::Size(width / 10, width / 10),
+                                 cv::Size(width / 3, width / 3));
+  } catch (const cv::Exception&) {
+    return false;
   }
-  for (cv::Rect& e : eyes) e.x += upper.x - scaled_box.x, e.y += upper.y - scaled_box.y;
-  cv::Point2d left, right;
-  if (!PickEyes(eyes, &left, &right)) return Status::NotFound("eyes not found");
-  left += box_origin;
-  right += box_origin;
-  // Similarity transform taking the eye centres to fixed points of the crop.
+  cv::Point2d l, r;
+  if (!PickEyes(eyes, width, &l, &r)) return false;
+  *left = cv::Point2d(box.x + l.x / scale, box.y + l.y / scale);
+  *right = cv::Point2d(box.x + r.x / scale, box.y + r.y / scale);
+  return true;
+}
+
+Result<FaceHash> FaceHasher::HashEyeAligned(const cv::Mat& image, const cv::Rect& face) {
+  const cv::Rect bounds(0, 0, image.cols, image.rows);
+  const cv::Rect box = face & bounds;
+  if (box.width < 16 || box.height < 16) return Status::InvalidArgument("face box too small");
+  // One eye search can lock onto a brow or a shadow; searching at several scales and
+  // taking the median of each coordinate is much steadier than any single search.
+  std::vector<cv::Point2d> lefts, rights;
+  for (int width : kEyeSearchFaceWidths) {
+    cv::Point2d l, r;
+    if (FindEyes(image, box, width, &l, &r)) {
+      lefts.push_back(l);
+      rights.push_back(r);
+    }
+  }
+  if (lefts.empty()) return Status::NotFound("eyes not found");
+  const cv::Point2d left = MedianPoint(lefts), right = MedianPoint(rights);
+
+  // Warp from a copy of the face region pre-scaled with an area filter (so a large
+  // face is not aliased), taking the eye centres to fixed points of the crop.
+  const cv::Rect region =
+      cv::Rect(box.x - box.width / 2, box.y - box.height / 2, box.width * 2, box.height * 2) & bounds;
   const double side = options_.crop_size;
   const double eye_distance = std::hypot(right.x - left.x, right.y - left.y);
-  const double s = (kRightEyeX - kLeftEyeX) * side / eye_distance;
-  const double theta = std::atan2(right.y - left.y, right.x - left.x);
+  if (eye_distance < 4) return Status::NotFound("eyes not found");
+  const double pre = std::min(1.0, 2.0 * (kRightEyeX - kLeftEyeX) * side / eye_distance);
+  cv::Mat patch;
+  cv::resize(image(region), patch, cv::Size(), pre, pre, cv::INTER_AREA);
+  const cv::Point2d pl = (left - cv::Point2d(region.x, region.y)) * pre;
+  const cv::Point2d pr = (right - cv::Point2d(region.x, region.y)) * pre;
+  const double s = (kRightEyeX - kLeftEyeX) * side / (eye_distance * pre);
+  const double theta = std::atan2(pr.y - pl.y, pr.x - pl.x);
   const double a = s * std::cos(theta), b = s * std::sin(theta);
-  const cv::Point2d mid = (left + right) * 0.5;
+  const cv::Point2d mid = (pl + pr) * 0.5;
   cv::Mat m = (cv::Mat_<double>(2, 3) << a, b, 0.5 * side - (a * mid.x + b * mid.y),  //
                -b, a, kEyeY * side - (-b * mid.x + a * mid.y));
   cv::Mat crop;

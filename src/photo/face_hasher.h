@@ -23,10 +23,6 @@
 
 namespace impostor {
 
-// Face crops are hashed after detection, whose boxes wobble by a few pixels between
-// two copies of one face; the match threshold is the PDQ one.
-inline constexpr int kFaceMatchDistance = kPdqMatchDistance;
-
 struct FaceHasherOptions {
   // Cascade classifier XML; Debian's opencv-data installs it here. The "alt2" frontal
   // cascade finds faces on busy document pages that the "default" one misses, with
@@ -76,6 +72,7 @@ class FaceHasher {
   struct Impl;
   FaceHasher(FaceHasherOptions options, std::unique_ptr<Impl> impl);
   Result<FaceHash> HashEyeAligned(const cv::Mat& image, const cv::Rect& face);
+  bool FindEyes(const cv::Mat& image, const cv::Rect& box, int width, cv::Point2d* left, cv::Point2d* right);
   FaceHasherOptions options_;
   std::unique_ptr<Impl> impl_;
   PdqHasher pdq_;

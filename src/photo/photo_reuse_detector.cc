@@ -119,7 +119,7 @@ const DetectorInfo& PhotoReuseDetector::Info() {
       "incubating",
       {
           {"photo_distance", "31", "bits", "largest Hamming distance (of 256) at which two whole photos match"},
-          {"face_distance", "31", "bits", "largest Hamming distance (of 256) at which two face regions match"},
+          {"face_distance", "40", "bits", "largest Hamming distance (of 256) at which two face regions match"},
           {"names_listed", "5", "count", "claimed names spelled out in a finding's explanation"},
       }};
   return kInfo;

@@ -46,7 +46,7 @@ struct PhotoRecord {
 
 struct PhotoReuseOptions {
   int photo_distance = kPdqMatchDistance;  // bits of 256; whole-image match
-  int face_distance = 31;                  // bits of 256; face-region match
+  int face_distance = kFaceMatchDistance;  // bits of 256; face-region match
   int names_listed = 5;                    // names spelled out in the explanation
   // Parameters `photo_distance`, `face_distance`, `names_listed` under `photo.reuse`.
   static PhotoReuseOptions FromParams(const DetectorParams& params);
