@@ -535,7 +535,8 @@ void AppendOktaTail(const World& w, const Event& e, const GeoPlace& pl, Rng& rng
   o->append(",\"asOrg\":");
   Str(o, w.ips->AsOrg(blk.asn));
   o->append(",\"isp\":");
-  Str(o, blk.label);
+  // Blocks drawn from a CIDR catalogue carry the catalogue's name; Okta names the network's owner.
+  Str(o, blk.label.rfind("X4BNet", 0) == 0 ? w.ips->AsOrg(blk.asn) : blk.label);
   o->append(",\"domain\":null,\"isProxy\":");
   o->append(blk.kind == NetKind::kVpn || blk.kind == NetKind::kHosting ? "true" : "false");
   o->append("},\"severity\":\"INFO\",\"debugContext\":{\"debugData\":{\"requestId\":\"");
