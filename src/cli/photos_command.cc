@@ -142,8 +142,9 @@ void RegisterPhotosCommand(CLI::App& app, CommandContext& ctx) {
                    "(default /usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml)");
   hash->footer(
       "Quality below 50 (marked '!') means too little detail to compare; two hashes within\n"
-      "31 bits of 256 are the same picture. Unreadable files are reported on stderr with\n"
-      "their path and counted; the run goes on and exits 3 if any failed.\n\n"
+      "31 bits of 256 are the same picture, two face hashes within 40 bits the same face.\n"
+      "Unreadable files are reported on stderr with their path and counted; the run goes\n"
+      "on and exits 3 if any failed.\n\n"
       "Examples:\n"
       "  impostor photos hash headshot.jpg\n"
       "  impostor photos hash --json uploads/ > hashes.jsonl\n"

@@ -3,8 +3,10 @@
 // though the whole images (layout, text, background) do not.
 //
 // Detection uses an OpenCV cascade classifier (by default Debian opencv-data's
-// frontal-face Haar cascade). Each detected box is widened by a margin, clipped to
-// the image, resized to a fixed square and hashed with PDQ.
+// frontal-face Haar cascade). Each face is cut out aligned on its eyes (found by the
+// eye cascade inside the face box; the median of searches at three scales) into a
+// fixed square and hashed with PDQ; when the eyes are not found, the box widened by a
+// margin is used. Two copies of one face match within kFaceMatchDistance.
 //
 // Thread safety: a FaceHasher holds a classifier and PDQ scratch buffers and is not
 // thread-safe; open one per thread.
