@@ -1,0 +1,235 @@
+#include "detect/device_context.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "common/json_writer.h"
+
+namespace impostor {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return out;
+}
+
+namespace {
+
+int SourceRank(PersonSource s) {
+  switch (s) {
+    case PersonSource::kHr: return 0;
+    case PersonSource::kPayroll: return 1;
+    case PersonSource::kAccount: return 2;
+    case PersonSource::kAts: return 3;
+    default: return 4;
+  }
+}
+
+}  // namespace
+
+DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog& catalog)
+    : ev_(evidence), cat_(catalog) {
+  if (ev_.devices) {
+    for (const DeviceObservation& o : *ev_.devices) by_device_[o.device_id].push_back(&o);
+    for (auto& [id, list] : by_device_) {
+      std::stable_sort(list.begin(), list.end(),
+                       [](const DeviceObservation* a, const DeviceObservation* b) { return a->time < b->time; });
+      // The assigned user: an MDM check-in's user first, else any user that is a sign-in identity.
+      std::string mdm_user, other_user;
+      for (const DeviceObservation* o : list) {
+        if (o->user.find('@') == std::string::npos) continue;
+        if (o->kind == DeviceObservationKind::kMdmCheckIn && mdm_user.empty()) mdm_user = o->user;
+        if (other_user.empty()) other_user = o->user;
+      }
+      std::string user = mdm_user.empty() ? other_user : mdm_user;
+      if (!user.empty()) device_account_[id] = user;
+    }
+  }
+  if (ev_.people) {
+    for (const Person& p : *ev_.people) {
+      for (const std::string* key : {&p.user, &p.email}) {
+        if (key->empty()) continue;
+        std::string k = LowerAscii(*key);
+        auto [it, inserted] = person_of_.emplace(k, &p);
+        if (!inserted && SourceRank(p.source) < SourceRank(it->second->source)) it->second = &p;
+        if (key == &p.user) break;  // e-mail only when there is no user
+      }
+    }
+  }
+  if (ev_.signins) {
+    std::unordered_map<std::string, std::unordered_set<std::string>> ip_accounts;
+    std::unordered_map<std::string, std::pair<double, double>> sums;
+    std::unordered_map<std::string, uint32_t> counts;
+    for (const SignIn& s : *ev_.signins) {
+      if (!s.tenant.empty() && !s.account.empty()) tenant_of_.emplace(s.account, s.tenant);
+      if (s.ip_text.empty()) continue;
+      IpFacts& f = ip_facts_[s.ip_text];
+      if (!f.net) f.net = &s.net;
+      if (!f.geo && s.geo.has_coordinates()) f.geo = &s.geo;
+      ip_accounts[s.ip_text].insert(s.account);
+      if (s.geo.has_coordinates() && !s.geo.city.empty() && !s.geo.country.empty() && !s.net.is_anonymizer &&
+          !s.net.is_mobile) {
+        std::string key = s.geo.country + "|" + LowerAscii(s.geo.city);
+        auto& sum = sums[key];
+        sum.first += s.geo.lat;
+        sum.second += s.geo.lon;
+        ++counts[key];
+      }
+    }
+    for (auto& [ip, accounts] : ip_accounts) ip_facts_[ip].accounts = static_cast<uint32_t>(accounts.size());
+    for (auto& [key, sum] : sums) gazetteer_[key] = {sum.first / counts[key], sum.second / counts[key]};
+  }
+}
+
+std::string DeviceContext::AccountOf(const std::string& device) const {
+  auto it = device_account_.find(device);
+  return it == device_account_.end() ? "" : it->second;
+}
+
+const Person* DeviceContext::PersonOf(const std::string& account) const {
+  auto it = person_of_.find(account);
+  return it == person_of_.end() ? nullptr : it->second;
+}
+
+std::string DeviceContext::OrgOf(const std::string& account) const {
+  if (const Person* p = PersonOf(account); p && !p->org.empty()) return p->org;
+  if (auto it = tenant_of_.find(account); it != tenant_of_.end()) return it->second;
+  size_t at = account.find('@');
+  return at == std::string::npos ? "" : account.substr(at + 1);
+}
+
+std::string DeviceContext::IdentityOf(const std::string& account) const {
+  const Person* p = PersonOf(account);
+  if (!p) return "account:" + account;
+  if (!p->national_id.empty()) return "national_id:" + p->national_id;
+  if (!p->full_name.empty() && !p->dob.empty()) return "name_dob:" + LowerAscii(p->full_name) + "|" + p->dob;
+  return "account:" + account;
+}
+
+const IpFacts* DeviceContext::FactsOf(const std::string& ip) const {
+  auto it = ip_facts_.find(ip);
+  return it == ip_facts_.end() ? nullptr : &it->second;
+}
+
+bool DeviceContext::CityCoordinates(const std::string& country, const std::string& city, double* lat,
+                                    double* lon) const {
+  auto it = gazetteer_.find(country + "|" + LowerAscii(city));
+  if (it == gazetteer_.end()) return false;
+  *lat = it->second.first;
+  *lon = it->second.second;
+  return true;
+}
+
+TimeMs DeviceContext::FirstCheckIn(const std::string& device) const {
+  auto it = by_device_.find(device);
+  if (it == by_device_.end() || it->second.empty()) return 0;
+  TimeMs first_any = 0;
+  for (const DeviceObservation* o : it->second) {
+    if (o->time <= 0) continue;
+    if (o->kind == DeviceObservationKind::kMdmCheckIn) return o->time;  // sorted: the earliest check-in
+    if (first_any == 0) first_any = o->time;
+  }
+  return first_any;
+}
+
+Evidence DeviceEvidence(const DeviceObservation& o) {
+  Evidence e;
+  e.kind = "device";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("observation", DeviceObservationKindName(o.kind));
+  w.Field("device_id", o.device_id);
+  if (!o.hostname.empty()) w.Field("hostname", o.hostname);
+  if (!o.user.empty()) w.Field("user", o.user);
+  if (o.time > 0) w.Field("time", FormatIso8601(o.time));
+  if (o.removed) w.Field("removed", true);
+  auto opt = [&](const char* key, const std::string& v) {
+    if (!v.empty()) w.Field(key, v);
+  };
+  opt("serial", o.serial);
+  opt("name", o.name);
+  opt("version", o.version);
+  opt("publisher", o.publisher);
+  opt("path", o.path);
+  opt("cmdline", o.cmdline);
+  opt("signer", o.signer);
+  opt("usb_vendor_id", o.usb_vendor_id);
+  opt("usb_product_id", o.usb_product_id);
+  opt("usb_vendor", o.usb_vendor);
+  opt("usb_model", o.usb_model);
+  opt("usb_serial", o.usb_serial);
+  opt("usb_class", o.usb_class);
+  opt("timezone", o.timezone);
+  opt("locale", o.locale);
+  if (!o.keyboard_layouts.empty()) {
+    w.Key("keyboard_layouts");
+    w.BeginArray();
+    for (const std::string& k : o.keyboard_layouts) w.String(k);
+    w.EndArray();
+  }
+  opt("ssid", o.ssid);
+  opt("bssid", o.bssid);
+  opt("public_ip", o.public_ip);
+  if (o.has_coordinates()) {
+    w.Field("lat", o.lat);
+    w.Field("long", o.lon);
+  }
+  w.Key("source");
+  w.BeginObject();
+  w.Field("format", o.source_format);
+  w.Field("file", o.source_file);
+  w.Field("line", o.source_line);
+  w.EndObject();
+  w.EndObject();
+  return e;
+}
+
+Evidence PersonClaimEvidence(const Person& p) {
+  Evidence e;
+  e.kind = "person";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("record_id", p.record_id);
+  w.Field("source", PersonSourceName(p.source));
+  auto opt = [&](const char* key, const std::string& v) {
+    if (!v.empty()) w.Field(key, v);
+  };
+  opt("org", p.org);
+  opt("user", p.user);
+  opt("city", p.city);
+  opt("region", p.region);
+  opt("country", p.country);
+  opt("ship_to", p.ship_to);
+  opt("timezone", p.timezone);
+  w.Key("origin");
+  w.BeginObject();
+  w.Field("file", p.source_file);
+  w.Field("line", p.source_line);
+  w.EndObject();
+  w.EndObject();
+  return e;
+}
+
+Evidence RegistrationEvidence(const Registration& r) {
+  Evidence e;
+  e.kind = "registration";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("account", r.account);
+  w.Field("time", FormatIso8601(r.time));
+  w.Field("factor_type", FactorTypeName(r.factor_type));
+  w.Field("factor_id", r.factor_id);
+  if (!r.factor_name.empty()) w.Field("factor_name", r.factor_name);
+  if (!r.ip.empty()) w.Field("ip", r.ip);
+  if (!r.tenant.empty()) w.Field("tenant", r.tenant);
+  w.Key("source");
+  w.BeginObject();
+  w.Field("format", r.source_format);
+  w.Field("file", r.source_file);
+  w.Field("line", r.source_line);
+  w.EndObject();
+  w.EndObject();
+  return e;
+}
+
+}  // namespace impostor

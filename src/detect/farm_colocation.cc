@@ -1,0 +1,252 @@
+// farm.colocation: identities that share a home.
+//
+// Shared identifiers: a device's public IP and Wi-Fi BSSID at MDM check-in, a
+// residential sign-in IP (enrichment flags: not VPN/Tor/hosting/relay, not a
+// mobile carrier, not the organisation's egress), and the people records'
+// ship-to address. Two accounts of different identities are linked through an
+// identifier when both use it within window_days of each other (the ship-to
+// address has no time). An identifier used by more than max_members identities is
+// public (an office, a hotel, a carrier's NAT) and links nothing: excluded by the
+// data, not by a list of addresses. Linked accounts form clusters (union-find);
+// a cluster's id is its most shared identifier, so the finding key stays stable
+// from run to run.
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "common/json_writer.h"
+#include "detect/device_context.h"
+#include "detect/evidence.h"
+
+namespace impostor {
+
+namespace {
+
+struct Use {
+  std::string account;
+  TimeMs time;  // 0 = timeless (ship-to)
+  const DeviceObservation* device = nullptr;
+  const SignIn* signin = nullptr;
+  const Person* person = nullptr;
+};
+
+bool ResidentialEnough(const NetworkInfo& n) {
+  if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress) return false;
+  std::string ct = LowerAscii(n.connection_type);
+  return ct != "corporate" && ct != "cellular" && ct != "hosting";
+}
+
+std::string NormalizeAddress(const std::string& a) {
+  std::string out;
+  bool space = false;
+  for (char c : a) {
+    char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || static_cast<unsigned char>(l) >= 0x80) {
+      if (space && !out.empty()) out += ' ';
+      out += l;
+      space = false;
+    } else {
+      space = true;
+    }
+  }
+  return out;
+}
+
+struct UnionFind {
+  std::vector<size_t> parent;
+  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  size_t Find(size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void Join(size_t a, size_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+}  // namespace
+
+void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params, FindingSink& sink) {
+  const TimeMs window = static_cast<TimeMs>(params.Number("window_days", 7) * kMsPerDay);
+  const size_t max_members = static_cast<size_t>(params.Number("max_members", 12));
+  const size_t min_identities = static_cast<size_t>(params.Number("min_identities", 2));
+  const bool use_signins = params.Flag("use_signins", true);
+
+  std::map<std::string, std::vector<Use>> uses;  // identifier -> uses
+  std::map<std::string, std::vector<std::string>> devices_of;  // account -> devices
+  for (const auto& [device, obs] : ctx.devices()) {
+    std::string account = ctx.AccountOf(device);
+    if (account.empty()) account = "device:" + device;
+    devices_of[account].push_back(device);
+    for (const DeviceObservation* o : obs) {
+      if (o->time <= 0) continue;
+      if (!o->public_ip.empty()) {
+        const IpFacts* facts = ctx.FactsOf(o->public_ip);
+        if (!facts || !facts->net || ResidentialEnough(*facts->net)) uses["ip:" + o->public_ip].push_back({account, o->time, o});
+      }
+      if (!o->bssid.empty()) uses["bssid:" + o->bssid].push_back({account, o->time, o});
+    }
+  }
+  if (use_signins && ctx.evidence().signins) {
+    for (const SignIn& s : *ctx.evidence().signins) {
+      if (s.ip_text.empty() || s.account.empty() || s.outcome == Outcome::kFailure) continue;
+      if (!ResidentialEnough(s.net) || s.vendor_proxy) continue;
+      uses["ip:" + s.ip_text].push_back({s.account, s.time_ms, nullptr, &s});
+    }
+  }
+  if (ctx.evidence().people) {
+    for (const Person& p : *ctx.evidence().people) {
+      if (p.ship_to.empty() || p.user.empty()) continue;
+      std::string addr = NormalizeAddress(p.ship_to);
+      if (addr.size() < 8) continue;
+      uses["ship_to:" + addr].push_back({LowerAscii(p.user), 0, nullptr, nullptr, &p});
+    }
+  }
+
+  // Accounts linked through each identifier.
+  std::map<std::string, size_t> account_index;
+  std::vector<std::string> accounts;
+  auto index_of = [&](const std::string& a) {
+    auto [it, inserted] = account_index.emplace(a, accounts.size());
+    if (inserted) accounts.push_back(a);
+    return it->second;
+  };
+  struct Link {
+    std::string identifier;
+    std::set<std::string> accounts;
+  };
+  std::vector<Link> links;
+  for (auto& [identifier, list] : uses) {
+    std::set<std::string> identities;
+    for (const Use& u : list) identities.insert(ctx.IdentityOf(u.account));
+    if (identities.size() < 2 || identities.size() > max_members) continue;
+    std::sort(list.begin(), list.end(), [](const Use& a, const Use& b) { return a.time < b.time; });
+    Link link{identifier, {}};
+    size_t lo = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+      while (list[i].time - list[lo].time > window && list[lo].time != 0) ++lo;
+      for (size_t j = lo; j < i; ++j) {
+        if (list[j].account == list[i].account) continue;
+        if (list[j].time != 0 && list[i].time - list[j].time > window) continue;
+        if (ctx.IdentityOf(list[j].account) == ctx.IdentityOf(list[i].account)) continue;
+        link.accounts.insert(list[i].account);
+        link.accounts.insert(list[j].account);
+      }
+    }
+    if (link.accounts.size() >= 2) links.push_back(std::move(link));
+  }
+  for (const Link& l : links)
+    for (const std::string& a : l.accounts) index_of(a);
+  UnionFind uf(accounts.size());
+  for (const Link& l : links) {
+    size_t first = account_index[*l.accounts.begin()];
+    for (const std::string& a : l.accounts) uf.Join(first, account_index[a]);
+  }
+  std::map<size_t, std::vector<const Link*>> cluster_links;
+  for (const Link& l : links) cluster_links[uf.Find(account_index[*l.accounts.begin()])].push_back(&l);
+
+  for (const auto& [root, cl] : cluster_links) {
+    std::set<std::string> members, identities, orgs;
+    for (const Link* l : cl)
+      for (const std::string& a : l->accounts) members.insert(a);
+    for (const std::string& a : members) {
+      identities.insert(ctx.IdentityOf(a));
+      std::string org = ctx.OrgOf(a);
+      if (!org.empty()) orgs.insert(org);
+    }
+    if (identities.size() < min_identities) continue;
+    // The cluster id: its most shared identifier (ties: the smallest text).
+    const Link* main = cl.front();
+    for (const Link* l : cl) {
+      if (l->accounts.size() > main->accounts.size() ||
+          (l->accounts.size() == main->accounts.size() && l->identifier < main->identifier))
+        main = l;
+    }
+    // Tools on the members' devices.
+    std::set<std::string> tools;
+    std::vector<const DeviceObservation*> tool_obs;
+    for (const std::string& a : members) {
+      auto it = devices_of.find(a);
+      if (it == devices_of.end()) continue;
+      for (const std::string& d : it->second) {
+        for (const DeviceObservation* o : ctx.devices().at(d)) {
+          if (o->removed) continue;
+          SoftwareMatch m = ctx.catalog().MatchSoftware(*o);
+          KvmMatch k = ctx.catalog().MatchKvm(*o);
+          std::string name = m.kind != SoftwareMatch::Kind::kNone ? m.name : k.matched ? "IP-KVM (" + k.family + ")" : "";
+          if (!name.empty() && tools.insert(name).second) tool_obs.push_back(o);
+        }
+      }
+    }
+    Finding f;
+    f.detector = "farm.colocation";
+    f.entity_type = "cluster";
+    f.entity = main->identifier;
+    f.key = "farm.colocation|" + main->identifier;
+    f.related.assign(members.begin(), members.end());
+    int sev = orgs.size() >= 2 || identities.size() >= 3 ? static_cast<int>(Severity::kHigh)
+                                                          : static_cast<int>(Severity::kMedium);
+    double conf = orgs.size() >= 2 ? 0.7 : identities.size() >= 3 ? 0.6 : 0.4;
+    if (!tools.empty()) {
+      ++sev;
+      conf += 0.15;
+    }
+    f.severity = static_cast<Severity>(std::clamp(sev, 1, 5));
+    f.confidence = std::min(conf, 0.95);
+    f.org = orgs.size() == 1 ? *orgs.begin() : "";
+    f.title = "Laptop farm: identities sharing one home";
+    std::string ids, member_list, org_list, tool_list;
+    std::set<std::string> identifiers;
+    for (const Link* l : cl) identifiers.insert(l->identifier);
+    for (const std::string& i : identifiers) ids += (ids.empty() ? "" : ", ") + i;
+    for (const std::string& m : members) member_list += (member_list.empty() ? "" : ", ") + m;
+    for (const std::string& o : orgs) org_list += (org_list.empty() ? "" : ", ") + o;
+    for (const std::string& t : tools) tool_list += (tool_list.empty() ? "" : ", ") + t;
+    f.explanation = std::to_string(members.size()) + " accounts of " + std::to_string(identities.size()) +
+                    " identities" + (orgs.size() >= 2 ? " at " + std::to_string(orgs.size()) + " organisations (" + org_list + ")" : "") +
+                    " share " + ids + ": " + member_list;
+    if (!tools.empty()) f.explanation += "; on their devices: " + tool_list;
+    // Evidence: one use per member and identifier, then the tools.
+    TimeMs first = INT64_MAX, last = 0;
+    std::set<std::pair<std::string, std::string>> shown;
+    for (const Link* l : cl) {
+      for (const Use& u : uses[l->identifier]) {
+        if (!l->accounts.count(u.account)) continue;
+        if (u.time) {
+          first = std::min(first, u.time);
+          last = std::max(last, u.time);
+        }
+        if (!shown.insert({l->identifier, u.account}).second || f.evidence.size() >= 16) continue;
+        if (u.device) f.evidence.push_back(DeviceEvidence(*u.device));
+        else if (u.signin) f.evidence.push_back(SignInEvidence(*u.signin));
+        else if (u.person) f.evidence.push_back(PersonClaimEvidence(*u.person));
+      }
+    }
+    for (const DeviceObservation* o : tool_obs)
+      if (f.evidence.size() < 20) f.evidence.push_back(DeviceEvidence(*o));
+    f.first_seen = first == INT64_MAX ? 0 : first;
+    f.last_seen = last;
+    JsonWriter w(&f.attributes_json);
+    f.attributes_json.clear();
+    w.BeginObject();
+    w.Field("cluster_id", main->identifier);
+    auto array = [&](const char* key, const std::set<std::string>& s) {
+      w.Key(key);
+      w.BeginArray();
+      for (const std::string& v : s) w.String(v);
+      w.EndArray();
+    };
+    array("members", members);
+    array("organisations", orgs);
+    array("shared_identifiers", identifiers);
+    array("tools", tools);
+    w.Field("identities", static_cast<uint64_t>(identities.size()));
+    w.EndObject();
+    sink.OnFinding(std::move(f));
+  }
+}
+
+}  // namespace impostor
