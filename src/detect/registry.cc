@@ -5,6 +5,8 @@
 #include "detect/anonymizer.h"
 #include "detect/atypical_location.h"
 #include "detect/impossible_travel.h"
+#include "detect/shared_egress.h"
+#include "detect/work_hours.h"
 
 namespace impostor {
 
@@ -45,6 +47,12 @@ void RegisterBuiltinDetectors(DetectorRegistry& registry) {
     return MakeAnonymizerDetector(AnonymizerOptions::FromParams(p));
   });
   registry.AddSignIn(SanctionedSpaceInfo(), [](const DetectorParams&) { return MakeSanctionedSpaceDetector(); });
+  registry.AddSignIn(SharedEgressInfo(), [](const DetectorParams& p) {
+    return MakeSharedEgressDetector(SharedEgressOptions::FromParams(p));
+  });
+  registry.AddSignIn(WorkHoursInfo(), [](const DetectorParams& p) {
+    return MakeWorkHoursDetector(WorkHoursOptions::FromParams(p));
+  });
 }
 
 }  // namespace impostor

@@ -85,6 +85,8 @@ void FillRow(Table table, const TextRow& row, DeviceObservation* o) {
       o->version = RowGet(row, {"version", "bundle_short_version"});
       o->publisher = RowGet(row, {"publisher", "maintainer", "vendor"});
       o->path = RowGet(row, {"install_location", "path"});
+      // Windows writes some install locations in quotes.
+      if (o->path.size() >= 2 && o->path.front() == '"' && o->path.back() == '"') o->path = o->path.substr(1, o->path.size() - 2);
       break;
     case Table::kProcess:
       o->kind = DeviceObservationKind::kProcess;

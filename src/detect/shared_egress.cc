@@ -1,0 +1,235 @@
+#include "detect/shared_egress.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "common/json_writer.h"
+#include "detect/account_profile.h"
+#include "detect/evidence.h"
+
+namespace impostor {
+
+namespace {
+
+constexpr char kId[] = "signin.shared_egress";
+constexpr uint8_t kBlobVersion = 1;
+constexpr size_t kSlots = 4;
+
+struct IpUse {
+  IpAddress ip;
+  TimeMs last = INT64_MIN;  // INT64_MIN = empty slot
+  bool empty() const { return last == INT64_MIN; }
+};
+
+struct AccountEgress {
+  std::array<IpUse, kSlots> ips;
+  uint32_t tenant = 0;  // hash of SignIn::tenant; 0 = unknown
+};
+
+bool Residential(const SignIn& s) {
+  const NetworkInfo& n = s.net;
+  if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress || s.vendor_proxy) return false;
+  if (n.connection_type == "Corporate" || n.connection_type == "Cellular" || n.connection_type == "Hosting") return false;
+  return s.ip.has_value() && !s.ip->IsNonRoutable();
+}
+
+class SharedEgressDetector final : public SignInDetector {
+ public:
+  explicit SharedEgressDetector(const SharedEgressOptions& o) : opt_(o) {}
+
+  const DetectorInfo& info() const override {
+    static const DetectorInfo kInfo = SharedEgressInfo();
+    return kInfo;
+  }
+
+  void Observe(const SignIn& s, const SignInContext& ctx, FindingSink&) override {
+    profiles_ = ctx.profiles;
+    if (s.outcome == Outcome::kFailure || !Residential(s)) return;
+    if (state_.size() <= ctx.account) state_.resize(ctx.account + 1);
+    AccountEgress& a = state_[ctx.account];
+    if (!s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
+    Remember(ctx.account, *s.ip, s.time_ms);
+    touched_ips_.insert(*s.ip);
+    if (first_.find(*s.ip) == first_.end()) first_.emplace(*s.ip, s);
+  }
+
+  void Finish(FindingSink& sink) override {
+    if (!profiles_) return;
+    const TimeMs window = static_cast<TimeMs>(opt_.window_days * kMsPerDay);
+    for (const IpAddress& ip : touched_ips_) {
+      auto it = index_.find(ip);
+      if (it == index_.end() || it->second.size() > opt_.max_accounts) continue;
+      // Accounts whose use of the address falls within the window of its latest use.
+      TimeMs latest = INT64_MIN;
+      std::vector<std::pair<uint32_t, TimeMs>> users;
+      for (uint32_t account : it->second) {
+        for (const IpUse& u : state_[account].ips) {
+          if (!u.empty() && u.ip == ip) {
+            users.emplace_back(account, u.last);
+            latest = std::max(latest, u.last);
+          }
+        }
+      }
+      std::vector<std::pair<uint32_t, TimeMs>> recent;
+      for (const auto& u : users)
+        if (latest - u.second <= window) recent.push_back(u);
+      if (recent.size() < opt_.min_accounts) continue;
+      std::set<uint32_t> tenants;
+      std::set<std::string> names;
+      TimeMs first = INT64_MAX;
+      for (const auto& [account, t] : recent) {
+        if (state_[account].tenant) tenants.insert(state_[account].tenant);
+        names.insert(std::string(profiles_->name(account)));
+        first = std::min(first, t);
+      }
+      Finding f;
+      f.detector = kId;
+      f.entity_type = "ip";
+      f.entity = ip.ToString();
+      f.key = std::string(kId) + "|" + f.entity;
+      f.related.assign(names.begin(), names.end());
+      if (tenants.size() >= 2) {
+        f.severity = Severity::kHigh;
+        f.confidence = 0.7;
+      } else if (recent.size() >= 3) {
+        f.severity = Severity::kMedium;
+        f.confidence = 0.5;
+      } else {
+        f.severity = Severity::kLow;
+        f.confidence = 0.3;
+      }
+      f.first_seen = first;
+      f.last_seen = latest;
+      f.title = "Residential address shared by several accounts";
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      auto ev = first_.find(ip);
+      std::string where;
+      if (ev != first_.end()) {
+        where = PlaceName(ev->second.geo);
+        if (!ev->second.net.as_org.empty()) where += (where.empty() ? "" : ", ") + ev->second.net.as_org;
+      }
+      f.explanation = f.entity + (where.empty() ? "" : " (" + where + ")") + " used by " + std::to_string(recent.size()) +
+                      " accounts within " + FormatThousands(opt_.window_days) + " days" +
+                      (tenants.size() >= 2 ? " across " + std::to_string(tenants.size()) + " tenants" : "") + ": " + list;
+      if (ev != first_.end()) f.evidence.push_back(SignInEvidence(ev->second));
+      JsonWriter w(&f.attributes_json);
+      f.attributes_json.clear();
+      w.BeginObject();
+      w.Field("accounts", static_cast<uint64_t>(recent.size()));
+      w.Field("tenants", static_cast<uint64_t>(tenants.size()));
+      w.Field("window_days", opt_.window_days);
+      w.EndObject();
+      sink.OnFinding(std::move(f));
+    }
+  }
+
+  void SaveState(const AccountProfiles& profiles,
+                 std::vector<std::pair<std::string, std::string>>* out) const override {
+    for (uint32_t i = 0; i < state_.size(); ++i) {
+      const AccountEgress& a = state_[i];
+      std::string blob(1, static_cast<char>(kBlobVersion));
+      blob.append(reinterpret_cast<const char*>(&a.tenant), sizeof a.tenant);
+      bool any = false;
+      for (const IpUse& u : a.ips) {
+        if (u.empty()) continue;
+        any = true;
+        blob.append(reinterpret_cast<const char*>(&u), sizeof u);
+      }
+      if (any) out->emplace_back(std::string(profiles.name(i)), std::move(blob));
+    }
+  }
+
+  Status LoadState(AccountProfiles& profiles, std::string_view entity, std::string_view blob) override {
+    if (blob.size() < 5 || static_cast<uint8_t>(blob[0]) != kBlobVersion || (blob.size() - 5) % sizeof(IpUse) != 0 ||
+        (blob.size() - 5) / sizeof(IpUse) > kSlots)
+      return Status::Corruption(std::string(kId) + " state of '" + std::string(entity) + "' has an unknown version or size");
+    uint32_t idx = profiles.Intern(entity);
+    if (state_.size() <= idx) state_.resize(idx + 1);
+    std::memcpy(&state_[idx].tenant, blob.data() + 1, sizeof(uint32_t));
+    for (size_t off = 5; off < blob.size(); off += sizeof(IpUse)) {
+      IpUse u;
+      std::memcpy(&u, blob.data() + off, sizeof u);
+      Remember(idx, u.ip, u.last);
+    }
+    return Status::OK();
+  }
+
+  size_t StateBytes() const override {
+    size_t bytes = state_.capacity() * sizeof(AccountEgress);
+    for (const auto& [ip, list] : index_) bytes += sizeof(ip) + 48 + list.capacity() * sizeof(uint32_t);
+    return bytes;
+  }
+
+ private:
+  void Remember(uint32_t account, const IpAddress& ip, TimeMs t) {
+    AccountEgress& a = state_[account];
+    IpUse* slot = nullptr;
+    for (IpUse& u : a.ips)
+      if (!u.empty() && u.ip == ip) slot = &u;
+    if (!slot) {
+      // Replace an empty slot or the least recently used one.
+      slot = &a.ips[0];
+      for (IpUse& u : a.ips) {
+        if (u.empty()) {
+          slot = &u;
+          break;
+        }
+        if (u.last < slot->last) slot = &u;
+      }
+      if (!slot->empty()) Forget(account, slot->ip);
+      slot->ip = ip;
+      slot->last = t;
+      std::vector<uint32_t>& list = index_[ip];
+      if (list.size() <= opt_.max_accounts) list.push_back(account);  // one past the cap marks it public
+    } else {
+      slot->last = std::max(slot->last, t);
+    }
+  }
+
+  void Forget(uint32_t account, const IpAddress& ip) {
+    auto it = index_.find(ip);
+    if (it == index_.end() || it->second.size() > opt_.max_accounts) return;  // public addresses stay marked
+    auto& list = it->second;
+    list.erase(std::remove(list.begin(), list.end(), account), list.end());
+    if (list.empty()) index_.erase(it);
+  }
+
+  SharedEgressOptions opt_;
+  std::vector<AccountEgress> state_;
+  std::map<IpAddress, std::vector<uint32_t>> index_;
+  std::set<IpAddress> touched_ips_;
+  std::map<IpAddress, SignIn> first_;  // one sign-in per address touched this run, for evidence
+  const AccountProfiles* profiles_ = nullptr;
+};
+
+}  // namespace
+
+SharedEgressOptions SharedEgressOptions::FromParams(const DetectorParams& p) {
+  SharedEgressOptions o;
+  o.window_days = p.Number("window_days", o.window_days);
+  o.max_accounts = p.Number("max_accounts", o.max_accounts);
+  o.min_accounts = p.Number("min_accounts", o.min_accounts);
+  return o;
+}
+
+DetectorInfo SharedEgressInfo() {
+  return {kId, "SignIn::Shared_Egress",
+          "One residential IP address (not VPN, hosting, mobile carrier or the organisation's egress, per enrichment) "
+          "used by several accounts within a window; addresses used by very many accounts are public and skipped.",
+          "The laptops of a farm sign in from the facilitator's home connection.",
+          "ip", "incubating",
+          {{"window_days", "7", "days", "accounts must use the address within this many days of its latest use"},
+           {"max_accounts", "10", "count", "addresses used by more accounts are public and never reported"},
+           {"min_accounts", "2", "count", "accounts before an address is reported"}}};
+}
+
+std::unique_ptr<SignInDetector> MakeSharedEgressDetector(const SharedEgressOptions& options) {
+  return std::make_unique<SharedEgressDetector>(options);
+}
+
+}  // namespace impostor
