@@ -5,42 +5,165 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <unordered_set>
 
 namespace impostor {
 namespace {
 
-const char* const kGiven[] = {
-    "james", "robert", "john", "michael", "william", "david", "richard", "joseph", "thomas", "charles",
-    "christopher", "daniel", "matthew", "anthony", "mark", "steven", "andrew", "joshua", "kenneth", "kevin",
-    "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica", "sarah", "karen",
-    "margaret", "nancy", "lisa", "betty", "sandra", "ashley", "kimberly", "emily", "donna", "michelle",
-    "alexander", "benjamin", "samuel", "nicholas", "jonathan", "katherine", "victoria", "rebecca", "samantha",
-    "olivia", "sophia", "isabella", "emma", "amelia", "liam", "noah", "ethan", "lucas", "mason", "logan",
-    "minjun", "seoyeon", "jiwoo", "hyunwoo", "jisoo", "wei", "li", "jun", "mei", "hao", "ivan", "olga",
-    "dmitri", "anna", "sergei", "priya", "arjun", "rahul", "ananya", "fatima", "omar", "yusuf", "aisha",
-    "carlos", "maria", "jose", "lucia", "pablo", "elena", "chloe", "lea", "hugo", "jules", "greta", "felix"};
+// Common given names (several cultures), most frequent ranks first.
+const char* const kCommonGiven[] = {
+    "james", "mary", "robert", "patricia", "john", "jennifer", "michael", "linda", "david", "elizabeth",
+    "william", "barbara", "richard", "susan", "joseph", "jessica", "thomas", "sarah", "charles", "karen",
+    "christopher", "lisa", "daniel", "nancy", "matthew", "betty", "anthony", "margaret", "mark", "sandra",
+    "donald", "ashley", "steven", "kimberly", "paul", "emily", "andrew", "donna", "joshua", "michelle",
+    "kenneth", "carol", "kevin", "amanda", "brian", "dorothy", "george", "melissa", "timothy", "deborah",
+    "ronald", "stephanie", "edward", "rebecca", "jason", "sharon", "jeffrey", "laura", "ryan", "cynthia",
+    "jacob", "kathleen", "gary", "amy", "nicholas", "angela", "eric", "shirley", "jonathan", "anna",
+    "stephen", "brenda", "larry", "pamela", "justin", "emma", "scott", "nicole", "brandon", "helen",
+    "benjamin", "samantha", "samuel", "katherine", "gregory", "christine", "alexander", "debra", "frank",
+    "rachel", "patrick", "carolyn", "raymond", "janet", "jack", "catherine", "dennis", "maria", "jerry",
+    "heather", "tyler", "diane", "aaron", "ruth", "jose", "julie", "adam", "olivia", "nathan", "joyce",
+    "henry", "virginia", "douglas", "victoria", "zachary", "kelly", "peter", "lauren", "kyle", "christina",
+    "ethan", "joan", "walter", "evelyn", "noah", "judith", "jeremy", "megan", "christian", "andrea",
+    "keith", "cheryl", "roger", "hannah", "terry", "jacqueline", "austin", "martha", "sean", "gloria",
+    "gerald", "teresa", "carl", "ann", "harold", "sara", "dylan", "madison", "arthur", "frances", "lawrence",
+    "kathryn", "jordan", "janice", "jesse", "jean", "bryan", "abigail", "billy", "alice", "bruce", "judy",
+    "gabriel", "sophia", "joe", "grace", "logan", "denise", "albert", "amber", "willie", "doris", "alan",
+    "marilyn", "eugene", "danielle", "russell", "beverly", "vincent", "isabella", "philip", "theresa",
+    "bobby", "diana", "johnny", "natalie", "bradley", "brittany", "roy", "charlotte", "minjun", "seoyeon",
+    "jiwoo", "hyunwoo", "jisoo", "jihoon", "yuna", "wei", "jun", "mei", "hao", "xin", "yan", "ivan", "olga",
+    "dmitri", "sergei", "natalia", "priya", "arjun", "rahul", "ananya", "vikram", "fatima", "omar", "yusuf",
+    "aisha", "ahmed", "carlos", "luis", "lucia", "pablo", "elena", "sofia", "diego", "chloe", "lea", "hugo",
+    "jules", "greta", "felix", "lukas", "mateo", "hiroshi", "yuki", "kenji", "thanh", "linh", "minh"};
+
+// Common family names, most frequent first.
+const char* const kCommonFamily[] = {
+    "smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez",
+    "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin",
+    "lee", "perez", "thompson", "white", "harris", "sanchez", "clark", "ramirez", "lewis", "robinson",
+    "walker", "young", "allen", "king", "wright", "scott", "torres", "nguyen", "hill", "flores", "green",
+    "adams", "nelson", "baker", "hall", "rivera", "campbell", "mitchell", "carter", "roberts", "kim",
+    "park", "choi", "wang", "li", "zhang", "liu", "chen", "yang", "huang", "patel", "singh", "kumar",
+    "sharma", "ivanov", "smirnov", "petrov", "muller", "schmidt", "schneider", "fischer", "weber", "rossi",
+    "russo", "ferrari", "dubois", "durand", "moreau", "silva", "santos", "oliveira", "sato", "suzuki",
+    "takahashi", "tanaka", "tran", "pham", "khan", "ali", "hussain", "cohen", "levy", "murphy", "kelly",
+    "obrien", "ryan", "walsh", "byrne", "gomez", "diaz", "reyes", "cruz", "morales", "ortiz", "gutierrez",
+    "chavez", "ramos", "ruiz", "alvarez", "mendoza", "castillo", "jimenez", "moreno", "romero", "herrera",
+    "medina", "aguilar", "vargas", "phillips", "evans", "turner", "parker", "collins", "edwards", "stewart",
+    "morris", "murray", "cook", "rogers", "morgan", "peterson", "cooper", "reed", "bailey", "bell", "howard",
+    "ward", "cox", "richardson", "wood", "watson", "brooks", "bennett", "gray", "james", "hughes", "price",
+    "sanders", "myers", "long", "ross", "foster", "powell", "jenkins", "perry", "russell", "sullivan"};
+
 const char* const kNick[][2] = {{"james", "jim"},        {"robert", "bob"},   {"john", "jack"},
                                 {"michael", "mike"},     {"william", "bill"}, {"richard", "rick"},
                                 {"joseph", "joe"},       {"thomas", "tom"},   {"christopher", "chris"},
                                 {"daniel", "dan"},       {"matthew", "matt"}, {"anthony", "tony"},
                                 {"elizabeth", "liz"},    {"katherine", "kate"}, {"alexander", "alex"},
                                 {"samuel", "sam"},       {"nicholas", "nick"}, {"jennifer", "jenny"},
-                                {"margaret", "peggy"},   {"benjamin", "ben"}};
-const char* const kSyllables[] = {"an", "ber", "car", "den", "el", "far", "gar", "hol", "in", "jen", "kin",
-                                  "lar", "mor", "nel", "os", "per", "quin", "ros", "sten", "tor", "ul", "ver",
-                                  "wil", "xan", "yor", "zel", "ski", "son", "man", "ley", "ton", "berg", "wood",
-                                  "field", "ford", "well", "ham", "dale"};
-const char* const kStreets[] = {"main", "oak", "pine", "maple", "cedar", "elm", "washington", "lake", "hill",
-                                "park", "river", "sunset", "church", "mill", "highland", "forest", "spring",
-                                "meadow", "ridge", "valley"};
+                                {"margaret", "peggy"},   {"benjamin", "ben"}, {"steven", "steve"},
+                                {"patricia", "pat"},     {"kimberly", "kim"}, {"jonathan", "jon"},
+                                {"edward", "ed"},        {"timothy", "tim"},  {"rebecca", "becky"}};
+
+// Syllable inventories for composed names.
+const char* const kOnsets[] = {"b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m",
+                               "n", "p", "r", "s", "sh", "st", "t", "tr", "v", "w", "y", "z", "", "th", "bl"};
+const char* const kVowels[] = {"a", "e", "i", "o", "u", "ai", "ea", "ia", "ou", "y", "ei", "oa"};
+const char* const kGivenEnds[] = {"a", "an", "ie", "o", "us", "el", "en", "in", "on", "ia", "ine", "ette", "ard",
+                                  "ric", "ton", "lyn", "na", "ra", "ius", "ek", "or", "is", "ah", "ey", "im"};
+const char* const kFamilyEnds[] = {"son", "sen", "man", "er", "ley", "ton", "berg", "wood", "field", "ford",
+                                   "well", "ham", "dale", "ski", "ova", "ez", "es", "ini", "elli", "ov", "ic",
+                                   "ard", "ett", "ing", "stein", "mann", "ak", "ara", "ui", "o", "an", "ens"};
+const char* const kPlaceEnds[] = {"ville", "ton", "field", "burg", "port", "wood", "dale", "ford", "ham",
+                                  "view", "creek", "haven", "bury", "mont", "stead"};
+const char* const kStreetWords[] = {"main", "oak", "pine", "maple", "cedar", "elm", "washington", "lake", "hill",
+                                    "park", "river", "sunset", "church", "mill", "highland", "forest", "spring",
+                                    "meadow", "ridge", "valley", "lincoln", "jefferson", "walnut", "cherry"};
 const char* const kTypes[][2] = {{"street", "st"}, {"avenue", "ave"}, {"road", "rd"}, {"drive", "dr"},
-                                 {"lane", "ln"},   {"court", "ct"},   {"place", "pl"}};
-const char* const kDomains[] = {"gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "proton.me", "icloud.com"};
-const char* const kCities[] = {"springfield", "riverside", "franklin", "greenville", "bristol", "clinton",
-                               "fairview", "salem", "madison", "georgetown", "arlington", "ashland"};
+                                 {"lane", "ln"},   {"court", "ct"},   {"place", "pl"}, {"boulevard", "blvd"},
+                                 {"terrace", "ter"}, {"circle", "cir"}};
+const char* const kDomains[] = {"gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "proton.me", "icloud.com",
+                                "aol.com", "mail.com", "gmx.com", "fastmail.com"};
+
+// A pool of distinct values sampled with weight 1 / (rank + kZipfOffset): a Zipf
+// head flattened over its first ranks, as name frequencies are.
+constexpr double kZipfOffset = 10.0;
+
+struct Pool {
+  std::vector<std::string> values;
+  std::vector<double> cumulative;
+
+  void Finish() {
+    cumulative.resize(values.size());
+    double sum = 0;
+    for (size_t r = 0; r < values.size(); ++r) {
+      sum += 1.0 / (static_cast<double>(r) + 1.0 + kZipfOffset);
+      cumulative[r] = sum;
+    }
+  }
+  const std::string& Draw(std::mt19937_64& rng) const {
+    const double x = std::uniform_real_distribution<double>(0, cumulative.back())(rng);
+    const size_t r = std::upper_bound(cumulative.begin(), cumulative.end(), x) - cumulative.begin();
+    return values[std::min(r, values.size() - 1)];
+  }
+};
+
+template <size_t N>
+const char* PickFrom(const char* const (&list)[N], std::mt19937_64& rng) {
+  return list[rng() % N];
+}
+
+// Seeded composition of distinct names: `head` first (the commonest ranks), then
+// syllable names until `size`; the rank order of composed names is random.
+template <typename Compose>
+Pool BuildPool(const char* const* head, size_t head_size, size_t size, uint64_t seed, Compose compose) {
+  Pool pool;
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < head_size; ++i) {
+    if (seen.insert(head[i]).second) pool.values.emplace_back(head[i]);
+  }
+  std::mt19937_64 rng(seed);
+  while (pool.values.size() < size) {
+    std::string name = compose(rng);
+    if (name.size() >= 3 && seen.insert(name).second) pool.values.push_back(std::move(name));
+  }
+  pool.Finish();
+  return pool;
+}
+
+struct NamePools {
+  Pool given, family, city, street;
+};
+
+const NamePools& Pools() {
+  static const NamePools pools = [] {
+    NamePools p;
+    p.given = BuildPool(kCommonGiven, std::size(kCommonGiven), 5000, 1, [](std::mt19937_64& rng) {
+      std::string s = std::string(PickFrom(kOnsets, rng)) + PickFrom(kVowels, rng);
+      if (rng() % 2) s += std::string(PickFrom(kOnsets, rng)) + PickFrom(kVowels, rng);
+      return s + PickFrom(kGivenEnds, rng);
+    });
+    p.family = BuildPool(kCommonFamily, std::size(kCommonFamily), 150000, 2, [](std::mt19937_64& rng) {
+      std::string s;
+      const int syllables = 1 + static_cast<int>(rng() % 3);
+      for (int i = 0; i < syllables; ++i) s += std::string(PickFrom(kOnsets, rng)) + PickFrom(kVowels, rng);
+      return s + PickFrom(kFamilyEnds, rng);
+    });
+    p.city = BuildPool(nullptr, 0, 3000, 3, [](std::mt19937_64& rng) {
+      std::string s = std::string(PickFrom(kOnsets, rng)) + PickFrom(kVowels, rng);
+      if (rng() % 2) s += std::string(PickFrom(kOnsets, rng)) + PickFrom(kVowels, rng);
+      return s + PickFrom(kPlaceEnds, rng);
+    });
+    p.street = BuildPool(kStreetWords, std::size(kStreetWords), 15000, 4, [&p](std::mt19937_64& rng) {
+      // Streets are named after people as often as after trees.
+      return p.family.values[rng() % p.family.values.size()];
+    });
+    return p;
+  }();
+  return pools;
+}
 
 struct Identity {
-  std::string given, family, email_local, domain, phone, street_no, street, type, city, postcode, dob, bank;
+  std::string given, family, email_local, domain, phone, street_no, street, city, postcode, dob, bank;
   int type_index;
 };
 
@@ -64,25 +187,30 @@ std::string Capitalise(std::string s) {
 }  // namespace
 
 SyntheticPeople GenerateSyntheticPeople(size_t records, uint64_t seed) {
+  const NamePools& pools = Pools();
   SyntheticPeople out;
   out.people.reserve(records);
   out.identity.reserve(records);
   std::mt19937_64 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
-  const size_t n_given = std::size(kGiven), n_syll = std::size(kSyllables);
   uint32_t identity_id = 0;
   while (out.people.size() < records) {
     Identity id;
-    id.given = kGiven[pick(n_given)];
-    id.family = std::string(kSyllables[pick(n_syll)]) + kSyllables[pick(n_syll)] + (chance(0.5) ? kSyllables[pick(n_syll)] : "");
-    id.email_local = chance(0.5) ? id.given + "." + id.family : id.given.substr(0, 1) + id.family + std::to_string(pick(1000));
+    id.given = pools.given.Draw(rng);
+    id.family = pools.family.Draw(rng);
+    switch (pick(4)) {
+      case 0: id.email_local = id.given + "." + id.family; break;
+      case 1: id.email_local = id.given + id.family + std::to_string(pick(100)); break;
+      case 2: id.email_local = id.given.substr(0, 1) + id.family + std::to_string(pick(1000)); break;
+      default: id.email_local = id.family + "_" + id.given.substr(0, 1) + std::to_string(1950 + pick(60));
+    }
     id.domain = kDomains[pick(std::size(kDomains))];
     id.phone = fmt::format("{}{:03d}{:04d}", 201 + pick(700), pick(1000), pick(10000));
     id.street_no = std::to_string(1 + pick(9999));
-    id.street = kStreets[pick(std::size(kStreets))];
+    id.street = pools.street.Draw(rng);
     id.type_index = static_cast<int>(pick(std::size(kTypes)));
-    id.city = kCities[pick(std::size(kCities))];
+    id.city = pools.city.Draw(rng);
     id.postcode = fmt::format("{:05d}", 10000 + pick(80000));
     id.dob = fmt::format("{:04d}-{:02d}-{:02d}", 1950 + pick(54), 1 + pick(12), 1 + pick(28));
     id.bank = fmt::format("US{:02d}BANK{:010d}", pick(100), pick(10000000000ULL));

@@ -4,7 +4,16 @@
 // with the true identity of each record, so speed can be measured at any size and
 // accuracy checked on the way.
 //
-// Thread safety: pure function of its arguments (deterministic for a seed).
+// Identities draw from a name space shaped like a national population: about 5,000
+// given names and 150,000 family names (common real names at the head, the rest
+// composed from syllables), each with a Zipf-like frequency skew (the commonest given
+// name about 1.5 % of people, the commonest family name about 1 %), and 3,000 cities
+// and 15,000 street names likewise. A million records then hold namesakes as a real
+// register does (many John Smiths, few that also share a birth date), not a crowd
+// of them. The truth is exact: each record carries the identity it was drawn from.
+//
+// Thread safety: pure function of its arguments (deterministic for a seed). The name
+// pools are built once per process (thread-safe static initialisation).
 #ifndef IMPOSTOR_RESOLVE_SYNTHETIC_PEOPLE_H_
 #define IMPOSTOR_RESOLVE_SYNTHETIC_PEOPLE_H_
 
