@@ -127,7 +127,7 @@ TEST(SanctionedSpaceTest, EvenAFailedSignInIsCritical) {
 TEST(RegistryTest, ConfigIsValidatedAgainstDetectorDescriptions) {
   DetectorRegistry registry;
   RegisterBuiltinDetectors(registry);
-  EXPECT_EQ(registry.All().size(), 4u);
+  EXPECT_EQ(registry.All().size(), 6u);
 
   auto load = [&](const std::string& yaml) {
     YAML::Node root = YAML::Load(yaml);
@@ -137,11 +137,11 @@ TEST(RegistryTest, ConfigIsValidatedAgainstDetectorDescriptions) {
   };
   auto all = load("detectors: {}");
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->size(), 4u);
+  EXPECT_EQ(all->size(), 6u);
 
   auto some = load("detectors:\n  signin.anonymizer:\n    enabled: false\n");
   ASSERT_TRUE(some.ok());
-  EXPECT_EQ(some->size(), 3u);
+  EXPECT_EQ(some->size(), 5u);
 
   auto unknown_id = load("detectors:\n  signin.teleport: {}\n");
   ASSERT_FALSE(unknown_id.ok());
