@@ -10,16 +10,19 @@ mkdir -p "$OUT"
 if "$IMPOSTOR" simulate --help >/dev/null 2>&1; then
   echo "== Simulating a world: 2,000 employees, 30 days, 3 organisations (seed 7) =="
   "$IMPOSTOR" simulate --seed 7 --employees 2000 --days 30 --orgs 3 --out "$OUT/world"
-  mapfile -t INPUTS < <(find "$OUT/world" -path '*signins*' -type f | sort)
+  mapfile -t INPUTS < <(find "$OUT/world/signins" "$OUT/world/mfa" "$OUT/world/devices" -type f | sort)
+  INPUTS+=("$OUT/world/people.csv")
+  CONFIG=(--config "$OUT/world/impostor.yaml" --no-faces)
 else
   echo "== No simulator in this build: scanning the sample logs shipped with the tests =="
   mapfile -t INPUTS < <(find tests/data/signins -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.ndjson' \) | sort)
+  CONFIG=()
 fi
 
 echo
 echo "== impostor scan (store: $OUT/impostor.db, OCSF: $OUT/findings.ocsf.jsonl) =="
 "$IMPOSTOR" scan --db "$OUT/impostor.db" --out "$OUT/findings.ocsf.jsonl" --rejects "$OUT/rejects.jsonl" \
-  --top 25 "${INPUTS[@]}" || true
+  --top 25 "${CONFIG[@]}" "${INPUTS[@]}" || true
 
 if [ -d "$OUT/world" ] && "$IMPOSTOR" eval --help >/dev/null 2>&1; then
   echo

@@ -8,8 +8,12 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/eval_command.h"
 #include "cli/photos_command.h"
+#include "cli/resolve_command.h"
 #include "cli/scan_command.h"
+#include "cli/simulate_command.h"
+#include "cli/world_scan.h"
 #include "engine/config.h"
 
 int main(int argc, char** argv) {
@@ -25,17 +29,23 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  impostor scan signins.jsonl                 findings table; store in ./impostor.db\n"
-      "  impostor scan --out findings.jsonl logs/*.gz\n"
+      "  impostor scan --out findings.jsonl logs/*.gz people.csv devices/*.jsonl\n"
       "  impostor detectors                          what each detector finds, its parameters\n"
       "  impostor findings --min-severity high       what the store holds\n"
+      "  impostor resolve people.csv                 persona networks in people records\n"
       "  impostor photos hash photos/                PDQ hashes of photos\n"
+      "  impostor simulate --out world/ && impostor eval --world world/\n"
       "\n"
       "Run 'impostor COMMAND --help' for a command's options and examples.");
 
+  impostor::SetEvalScanFunction(&impostor::ScanWorld);
   impostor::RegisterScanCommand(app, ctx);
   impostor::RegisterDetectorsCommand(app, ctx);
   impostor::RegisterFindingsCommand(app, ctx);
+  impostor::RegisterResolveCommand(app, ctx);
   impostor::RegisterPhotosCommand(app, ctx);
+  impostor::RegisterSimulateCommand(app, ctx);
+  impostor::RegisterEvalCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

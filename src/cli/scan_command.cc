@@ -78,6 +78,7 @@ struct ScanArgs {
   std::string fail_on;
   bool json = false;
   bool quiet = false;
+  bool no_faces = false;
   size_t top = 50;
   int threads = 2;
 };
@@ -109,6 +110,7 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.format = a.format;
   options.db_path = a.db;
   options.threads = a.threads;
+  options.photo_faces = !a.no_faces;
   options.progress = [&](const std::string& input, uint64_t done, uint64_t total) {
     if (input != current) {
       current = input;
@@ -173,6 +175,12 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
     if (rejects.count() > 0)
       std::fprintf(stderr, "impostor: %llu rejected record(s) written to %s with file, line and reason\n",
                    static_cast<unsigned long long>(rejects.count()), rejects.path().c_str());
+    if (s.people + s.devices + s.registrations > 0)
+      std::fprintf(stderr, "impostor: also %s people records (%llu photos hashed, %llu personas), %s device observations, "
+                           "%s MFA registrations\n",
+                   GroupThousands(s.people).c_str(), static_cast<unsigned long long>(s.photos_hashed),
+                   static_cast<unsigned long long>(s.personas), GroupThousands(s.devices).c_str(),
+                   GroupThousands(s.registrations).c_str());
     if (s.no_account > 0)
       std::fprintf(stderr, "impostor: %llu sign-in(s) had no account and were not judged\n",
                    static_cast<unsigned long long>(s.no_account));
@@ -187,10 +195,12 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
 
 void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<ScanArgs>();
-  CLI::App* cmd = app.add_subcommand("scan", "Scan sign-in logs for impossible travel, atypical locations, "
-                                             "anonymizers and sanctioned address space");
+  CLI::App* cmd = app.add_subcommand("scan", "Scan sign-ins, people records, devices and MFA registrations for "
+                                             "fraudulent workers, laptop farms and persona networks");
   cmd->add_option("inputs", args->inputs,
-                  "Sign-in files (Entra ID, Okta, Google Workspace, CloudTrail, OCSF 3002, CSV; .gz too), or - for stdin")
+                  "Sign-in logs (Entra ID, Okta, Google Workspace, CloudTrail, OCSF 3002, CSV), people records "
+                  "(CSV/JSON lines with record_id), osquery/Defender/MDM device data, MFA registrations; "
+                  ".gz too; - for stdin (sign-ins)")
       ->required();
   cmd->add_option("--db", args->db, "SQLite store of findings and per-account state (created if missing)")
       ->capture_default_str();
@@ -205,6 +215,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", args->threads, "Enrichment threads")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
   cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
+  cmd->add_flag("--no-faces", args->no_faces, "Hash whole photos only, no face regions (much faster)");
   cmd->footer(
       "Examples:\n"
       "  impostor scan signins.jsonl                       table of findings, store in ./impostor.db\n"
@@ -213,6 +224,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "  impostor scan --db daily.db day1.jsonl && impostor scan --db daily.db day2.jsonl\n"
       "                                                    day 2 continues where day 1 stopped\n"
       "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
+      "  impostor scan --config impostor.yaml signins/*.jsonl people.csv devices/*.jsonl mfa/*.jsonl\n"
       "\n"
       "Exit status: 0 ran, 1 a finding reached --fail-on, 2 bad command line or config,\n"
       "3 an input, database or store could not be read, 4 internal error.");
@@ -226,8 +238,7 @@ void RegisterDetectorsCommand(CLI::App& app, CommandContext& ctx) {
   cmd->footer("Examples:\n  impostor detectors\n  impostor detectors --json | jq '.params[]'");
   cmd->callback([json, &ctx] {
     DetectorRegistry registry;
-    RegisterBuiltinDetectors(registry);
-    RegisterOtherDetectorInfos(registry);
+    RegisterAllDetectors(registry);
     if (*json || !ctx.stdout_is_tty) {
       for (const DetectorInfo& d : registry.All()) {
         std::string line;

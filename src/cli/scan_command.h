@@ -7,10 +7,6 @@
 
 namespace impostor {
 
-class DetectorRegistry;
-// Adds the descriptions of detectors driven outside the sign-in stream.
-void RegisterOtherDetectorInfos(DetectorRegistry& registry);
-
 void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
 // `impostor detectors`: every detector, what it finds, its parameters.
 void RegisterDetectorsCommand(CLI::App& app, CommandContext& ctx);

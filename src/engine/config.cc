@@ -102,7 +102,7 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
   ImpostorConfig config;
   config.source = name;
   if (root && !root.IsNull()) {
-    IMPOSTOR_RETURN_IF_ERROR(CheckKeys(root, name, "the config", {"geoip", "networks", "csv", "detectors"}));
+    IMPOSTOR_RETURN_IF_ERROR(CheckKeys(root, name, "the config", {"geoip", "networks", "csv", "people", "detectors"}));
   }
   const YAML::Node geoip = root ? root["geoip"] : YAML::Node();
   const YAML::Node networks = root ? root["networks"] : YAML::Node();
@@ -148,6 +148,17 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
     if (cols) {
       if (!cols.IsMap()) return Status::InvalidArgument(Where(name, cols) + ": csv.columns must map field names to column names");
       for (const auto& kv : cols) config.csv_columns[kv.first.Scalar()] = kv.second.Scalar();
+    }
+  }
+  if (root && root["people"]) {
+    const YAML::Node people = root["people"];
+    IMPOSTOR_RETURN_IF_ERROR(CheckKeys(people, name, "people", {"linkage", "photo_faces"}));
+    if (people["linkage"]) config.linkage_path = people["linkage"].Scalar();
+    if (people["photo_faces"]) {
+      const std::string v = people["photo_faces"].Scalar();
+      if (v != "true" && v != "false")
+        return Status::InvalidArgument(Where(name, people["photo_faces"]) + ": people.photo_faces must be true or false");
+      config.photo_faces = v == "true";
     }
   }
   auto detectors = DetectorConfig::FromYaml(root ? root["detectors"] : YAML::Node(), name);

@@ -5,6 +5,7 @@
 //   networks:  org_egress: [{name, cidrs: [...]} | {name, file}], vpn: [...], hosting: [...],
 //              tor_exit_list: file, shipped_catalogues: true
 //   csv:       columns: {account: UserName, time: When, ip: SourceIP, ...}
+//   people:    linkage: config/linkage/people.yaml, photo_faces: true
 //   detectors: {<detector id>: {enabled: true, <param>: <value>}}
 //
 // Unknown keys and wrong types are errors that name the file, the line and the
@@ -27,6 +28,8 @@ struct ImpostorConfig {
   EnrichConfig enrich;
   DetectorConfig detectors;
   std::map<std::string, std::string> csv_columns;
+  std::string linkage_path;  // persona linkage config; "" = the built-in default
+  bool photo_faces = true;   // hash face regions of people photos (about 0.1 s per photo)
   std::string source;  // file it came from, or "defaults"
 };
 

@@ -7,9 +7,19 @@
 #include <unordered_map>
 
 #include "detect/account_profile.h"
+#include "detect/device_detectors.h"
 #include "detect/registry.h"
+#include "engine/inputs.h"
 #include "enrich/enrich_cache.h"
 #include "enrich/enricher.h"
+#include "ingest/device_reader.h"
+#include "ingest/registration_reader.h"
+#include "photo/person_photos.h"
+#include "photo/photo_reuse_detector.h"
+#include "resolve/linkage_config.h"
+#include "resolve/people_reader.h"
+#include "resolve/persona_detectors.h"
+#include "resolve/resolver.h"
 
 namespace impostor {
 
@@ -100,13 +110,61 @@ void EnrichAll(std::vector<SignIn>& signins, const Enricher& enricher, int threa
 
 }  // namespace
 
+void RegisterAllDetectors(DetectorRegistry& registry) {
+  RegisterBuiltinDetectors(registry);
+  RegisterDeviceDetectorInfos(registry);
+  RegisterPhotoDetectors(registry);
+  RegisterPersonaDetectorInfos(registry);
+}
+
+namespace {
+
+// Most severe first; ties by confidence, then key, so output order is stable.
+void SortFindings(ScanResult& r) {
+  std::vector<size_t> rank(r.findings.size());
+  for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::stable_sort(rank.begin(), rank.end(), [&](size_t x, size_t y) {
+    const Finding& a = r.findings[x];
+    const Finding& b = r.findings[y];
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return a.key < b.key;
+  });
+  ScanResult sorted;
+  for (size_t i : rank) {
+    sorted.findings.push_back(std::move(r.findings[i]));
+    sorted.created.push_back(r.created[i]);
+  }
+  r.findings = std::move(sorted.findings);
+  r.created = std::move(sorted.created);
+}
+
+// Upserts `found` into the store in one transaction and appends them to `result`.
+Status StoreFindings(std::vector<Finding>& found, Store& store, ScanResult& result) {
+  IMPOSTOR_RETURN_IF_ERROR(store.Begin());
+  for (Finding& f : found) {
+    bool created = false;
+    Status st = store.UpsertFinding(f, &created);
+    if (!st.ok()) {
+      store.Rollback();
+      return st.WithContext("writing findings to the store");
+    }
+    ++(created ? result.stats.findings_new : result.stats.findings_updated);
+    result.findings.push_back(std::move(f));
+    result.created.push_back(created);
+  }
+  return store.Commit();
+}
+
+}  // namespace
+
 Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
                                Store& store, int threads) {
   ScanResult result;
   ScanStats& stats = result.stats;
 
   DetectorRegistry registry;
-  RegisterBuiltinDetectors(registry);
+  RegisterAllDetectors(registry);
   auto made = registry.CreateSignInDetectors(config.detectors);
   if (!made.ok()) return made.status();
   std::vector<std::unique_ptr<SignInDetector>> detectors = std::move(made).value();
@@ -203,22 +261,58 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   IMPOSTOR_RETURN_IF_ERROR(store.Commit());
   stats.store_seconds += Seconds(t0);
 
-  std::vector<Finding>& found = sink.findings();
-  std::vector<size_t> rank(found.size());
-  for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
-  std::stable_sort(rank.begin(), rank.end(), [&](size_t x, size_t y) {
-    const Finding& a = found[x];
-    const Finding& b = found[y];
-    if (a.severity != b.severity) return a.severity > b.severity;
-    if (a.confidence != b.confidence) return a.confidence > b.confidence;
-    return a.key < b.key;
-  });
-  for (size_t i : rank) {
-    result.findings.push_back(std::move(found[i]));
-    result.created.push_back(created[i]);
-  }
+  result.findings = std::move(sink.findings());
+  result.created = std::move(created);
+  SortFindings(result);
   return result;
 }
+
+namespace {
+
+// People, photos, devices and MFA registrations: the detectors that judge whole
+// inventories rather than a stream. Findings go to `sink`.
+Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<DeviceObservation>& devices,
+                              const std::vector<Registration>& registrations, const std::vector<SignIn>& signins,
+                              const ImpostorConfig& config, const LinkageConfig& linkage, bool photo_faces,
+                              RejectSink& rejects, FindingSink& sink, ScanStats& stats) {
+  if (!people.empty()) {
+    // Photos first: a shared photo becomes an identifier persona resolution links on.
+    PhotoFileHasherOptions hasher_options;
+    hasher_options.faces = photo_faces && config.photo_faces;
+    auto hasher = PhotoFileHasher::Open(hasher_options);
+    if (!hasher.ok()) return hasher.status().WithContext("opening the photo hasher");
+    PersonPhotoHasher person_photos(hasher->get());
+    PhotoReuseDetector photo_reuse(PhotoReuseOptions::FromParams(config.detectors.ParamsFor("photo.reuse")));
+    std::vector<std::string> problems;
+    for (const Person& p : people) {
+      problems.clear();
+      photo_reuse.Add(person_photos.Hash(p, &problems));
+      for (const std::string& problem : problems) rejects.OnReject(Reject{p.source_file, p.source_line, problem, ""});
+    }
+    if (config.detectors.ParamsFor("photo.reuse").enabled()) photo_reuse.Finish(sink);
+    stats.photos_hashed = person_photos.stats().hashed + person_photos.stats().given_hash;
+    for (Person& p : people) {
+      const std::string& id = photo_reuse.PhotoIdOf(p.record_id);
+      if (!id.empty()) p.photo = "pdq:" + id;
+    }
+
+    auto resolved = ResolvePeople(people, linkage);
+    if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
+    stats.personas = resolved->personas.size();
+    DetectPersonaFindings(*resolved, sink);
+  }
+  if (!devices.empty() || !registrations.empty() || !people.empty()) {
+    EvidenceSet evidence;
+    evidence.devices = &devices;
+    evidence.registrations = &registrations;
+    evidence.people = &people;
+    evidence.signins = &signins;
+    IMPOSTOR_RETURN_IF_ERROR(RunDeviceDetectors(evidence, config.detectors, sink));
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
   auto enricher = Enricher::Open(config.enrich);
@@ -228,30 +322,86 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
 
   auto started = std::chrono::steady_clock::now();
   std::vector<SignIn> signins;
+  std::vector<Person> people;
+  std::vector<DeviceObservation> devices;
+  std::vector<Registration> registrations;
+  LinkageConfig linkage = DefaultLinkageConfig();
+  if (!config.linkage_path.empty()) {
+    auto loaded = LoadLinkageConfig(config.linkage_path);
+    if (!loaded.ok()) return loaded.status();
+    linkage = std::move(loaded).value();
+  }
   ScanStats read_stats;
-  for (const std::string& input : options.inputs) {
-    ReadOptions ro;
-    ro.format = options.format;
-    ro.csv_columns = config.csv_columns;
-    if (options.progress) ro.progress = [&](uint64_t done, uint64_t total) { options.progress(input, done, total); };
-    ReadStats rs;
-    Status st = ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs);
-    if (!st.ok()) return st;
-    ++read_stats.inputs;
+  auto count = [&](const ReadStats& rs) {
     read_stats.rejected += rs.rejected;
     read_stats.skipped += rs.skipped;
     for (const auto& [kind, n] : rs.skipped_by_kind) read_stats.skipped_by_kind[kind] += n;
+  };
+  for (const std::string& input : options.inputs) {
+    InputKinds kinds;
+    if (options.format.empty()) {
+      auto classified = ClassifyInput(input);
+      if (!classified.ok()) return classified.status();
+      kinds = *classified;
+    } else {
+      kinds.signins = true;  // --format names a sign-in format
+    }
+    ++read_stats.inputs;
+    auto progress = [&](uint64_t done, uint64_t total) {
+      if (options.progress) options.progress(input, done, total);
+    };
+    if (kinds.signins) {
+      ReadOptions ro;
+      ro.format = options.format;
+      ro.csv_columns = config.csv_columns;
+      ro.progress = progress;
+      ReadStats rs;
+      IMPOSTOR_RETURN_IF_ERROR(ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs));
+      count(rs);
+    }
+    if (kinds.registrations) {
+      // Sign-in events in the same file are not registrations: only count real rejects.
+      ReadStats rs;
+      IMPOSTOR_RETURN_IF_ERROR(ReadRegistrations(
+          input, "", [&](Registration&& r) { registrations.push_back(std::move(r)); }, rejects, &rs));
+      read_stats.rejected += rs.rejected;
+    }
+    if (kinds.devices) {
+      DeviceReadOptions dro;
+      dro.progress = progress;
+      ReadStats rs;
+      IMPOSTOR_RETURN_IF_ERROR(
+          ReadDeviceRecords(input, dro, [&](DeviceObservation&& d) { devices.push_back(std::move(d)); }, rejects, &rs));
+      count(rs);
+    }
+    if (kinds.people) {
+      PeopleReadStats ps;
+      IMPOSTOR_RETURN_IF_ERROR(ReadPeople(input, linkage, &people, rejects, &ps));
+      read_stats.rejected += ps.rejected;
+    }
   }
   double read_seconds = Seconds(started);
 
   auto result = ScanSignIns(signins, enricher->get(), config, **store, options.threads);
   if (!result.ok()) return result.status();
   ScanStats& stats = result->stats;
+
+  auto population_started = std::chrono::steady_clock::now();
+  MergingSink population;
+  IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, signins, config, linkage,
+                                                  options.photo_faces, rejects, population, stats));
+  IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, *result));
+  SortFindings(*result);
+  stats.detect_seconds += Seconds(population_started);
+
   stats.inputs = read_stats.inputs;
   stats.rejected = read_stats.rejected;
   stats.skipped = read_stats.skipped;
   stats.skipped_by_kind = read_stats.skipped_by_kind;
   stats.read_seconds = read_seconds;
+  stats.people = people.size();
+  stats.devices = devices.size();
+  stats.registrations = registrations.size();
 
   RunRecord run;
   run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -260,7 +410,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   run.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count();
   for (const std::string& in : options.inputs) run.inputs += (run.inputs.empty() ? "" : " ") + in;
-  run.records = stats.signins;
+  run.records = stats.signins + stats.people + stats.devices + stats.registrations;
   run.rejected = stats.rejected;
   run.findings_new = stats.findings_new;
   run.findings_updated = stats.findings_updated;

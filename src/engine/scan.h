@@ -23,6 +23,7 @@
 #include "detect/finding.h"
 #include "engine/config.h"
 #include "ingest/reader.h"
+#include "detect/registry.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -32,6 +33,7 @@ struct ScanOptions {
   std::string format;               // "" = detect per input
   std::string db_path = "impostor.db";
   int threads = 2;                  // enrichment threads
+  bool photo_faces = true;          // overrides the config's people.photo_faces when false
   // Progress of reading: (input name, bytes done, bytes total or 0).
   std::function<void(const std::string&, uint64_t, uint64_t)> progress;
 };
@@ -42,6 +44,11 @@ struct ScanStats {
   uint64_t rejected = 0;
   uint64_t skipped = 0;              // well-formed non-sign-in records
   uint64_t no_account = 0;
+  uint64_t people = 0;               // people records read
+  uint64_t devices = 0;              // device observations read
+  uint64_t registrations = 0;        // MFA registrations read
+  uint64_t photos_hashed = 0;
+  uint64_t personas = 0;
   uint64_t located = 0;              // sign-ins with coordinates after enrichment
   uint64_t accounts = 0;             // accounts tracked after the scan (all runs)
   uint64_t findings_new = 0;
@@ -57,7 +64,14 @@ struct ScanResult {
   ScanStats stats;
 };
 
-// Runs the scan. Rejected records go to `rejects`. Fails only when the run as a
+// Every detector impostor has: the sign-in stream ones (which the scan instantiates)
+// and the descriptions of those run over people, photos and devices.
+void RegisterAllDetectors(DetectorRegistry& registry);
+
+// Runs the scan over any mix of inputs (see engine/inputs.h): sign-ins go through
+// the stream detectors; people records through photo hashing, persona resolution
+// and their detectors; devices and MFA registrations through the device and farm
+// detectors. Rejected records go to `rejects`. Fails only when the run as a
 // whole cannot proceed: bad config, corrupt store or database, unreadable input.
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects);
 

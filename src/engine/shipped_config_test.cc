@@ -3,6 +3,7 @@
 
 #include "detect/registry.h"
 #include "engine/config.h"
+#include "engine/scan.h"
 
 namespace impostor {
 namespace {
@@ -11,8 +12,9 @@ TEST(ShippedConfigTest, ConfigFileLoadsAndMatchesTheCodeDefaults) {
   auto config = LoadConfig(std::string(IMPOSTOR_DATA_DIR) + "/../config/impostor.yaml", IMPOSTOR_DATA_DIR, "/nonexistent");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   DetectorRegistry registry;
-  RegisterBuiltinDetectors(registry);
-  ASSERT_TRUE(config->detectors.Validate(registry.All()).ok());
+  RegisterAllDetectors(registry);
+  Status valid = config->detectors.Validate(registry.All());
+  ASSERT_TRUE(valid.ok()) << valid.ToString();
   for (const DetectorInfo& info : registry.All()) {
     DetectorParams params = config->detectors.ParamsFor(info.id);
     for (const ParamInfo& p : info.params) {

@@ -17,6 +17,7 @@
 #define IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_
 
 #include "detect/finding.h"
+#include "detect/registry.h"
 #include "resolve/resolver.h"
 
 namespace impostor {
@@ -27,6 +28,10 @@ void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sin
 
 // All three.
 void DetectPersonaFindings(const ResolutionResult& result, FindingSink& sink);
+
+// Lists persona.reuse, identity.rental and payroll.shared_account in the registry
+// (they run over people records, not sign-ins).
+void RegisterPersonaDetectorInfos(DetectorRegistry& registry);
 
 // Helpers shared by the three detectors (persona_reuse_detector.cc).
 Evidence PersonEvidence(const Person& person);

@@ -991,7 +991,23 @@ Status WriteOrgs(const World& w, const std::string& out_dir) {
     o.append(org.id + "," + org.name + "," + org.domain + "," + org.tenant_id + "," + (org.entra ? "entra" : "okta") +
              "," + w.catalog->cities[org.hq_city].name + "," + egress + "," + vpn + "\n");
   }
-  return f.Close();
+  IMPOSTOR_RETURN_IF_ERROR(f.Close());
+
+  // The scan config each organisation's security team would write: its own egress
+  // (offices and the corporate VPN, including exits abroad) as organisation egress.
+  OutFile y;
+  IMPOSTOR_RETURN_IF_ERROR(y.Open(out_dir + "/impostor.yaml"));
+  std::string& c = y.buf();
+  c.append("# impostor scan config for this world: the organisations' own egress ranges.\n"
+           "# Use it as: impostor scan --config impostor.yaml ...\nnetworks:\n  org_egress:\n");
+  for (const SimOrg& org : w.orgs) {
+    std::string cidrs;
+    for (const SimIp& ip : org.egress) cidrs += (cidrs.empty() ? "" : ", ") + ip.ip.ToString() + "/32";
+    for (const SimIp& ip : org.vpn_abroad) cidrs += (cidrs.empty() ? "" : ", ") + ip.ip.ToString() + "/32";
+    if (cidrs.empty()) continue;
+    c.append("    - name: " + org.id + "-egress\n      cidrs: [" + cidrs + "]\n");
+  }
+  return y.Close();
 }
 
 Status WriteTruth(const World& w, const std::vector<ImpossibleLeg>& legs, const std::string& out_dir, uint64_t* bytes) {

@@ -1,0 +1,22 @@
+// The scan `impostor eval` runs on a simulated world when no --findings file is
+// given: every evidence file of the world, with the world's own config (its
+// organisations' egress ranges), into a fresh store.
+#ifndef IMPOSTOR_CLI_WORLD_SCAN_H_
+#define IMPOSTOR_CLI_WORLD_SCAN_H_
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "detect/finding.h"
+
+namespace impostor {
+
+// The world's evidence files: signins/, mfa/, devices/ and people.csv, sorted.
+std::vector<std::string> WorldInputs(const std::string& world_dir);
+
+Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::string& db);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_CLI_WORLD_SCAN_H_

@@ -1,0 +1,80 @@
+#include "engine/inputs.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "ingest/device_reader.h"
+#include "ingest/input_source.h"
+#include "ingest/reader.h"
+
+namespace impostor {
+
+namespace {
+
+constexpr size_t kHeadBytes = 64 * 1024;
+
+bool Contains(std::string_view head, std::string_view needle) { return head.find(needle) != std::string_view::npos; }
+
+// A CSV header row or first JSON line naming record_id: people records.
+bool LooksLikePeople(std::string_view head) {
+  std::string_view first = head.substr(0, head.find('\n'));
+  std::string lower(first);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return Contains(lower, "record_id");
+}
+
+bool LooksLikeRegistrations(std::string_view head) {
+  return Contains(head, "system.sms.send_phone_verification_message") || Contains(head, "device.user.add") ||
+         Contains(head, "user.mfa.factor.activate") || Contains(head, "User registered security info");
+}
+
+}  // namespace
+
+InputKinds ClassifyHead(std::string_view head) {
+  InputKinds kinds;
+  if (!DetectDeviceFormat(head).empty()) {
+    kinds.devices = true;
+    return kinds;
+  }
+  if (LooksLikePeople(head)) {
+    kinds.people = true;
+    return kinds;
+  }
+  kinds.registrations = LooksLikeRegistrations(head);
+  // An Entra audit log of registrations is no sign-in log; an Okta export may be both.
+  const bool entra_audit = Contains(head, "User registered security info");
+  kinds.signins = !entra_audit && !DetectSignInFormat(head).empty();
+  return kinds;
+}
+
+Result<InputKinds> ClassifyInput(const std::string& path) {
+  if (path == "-") {
+    InputKinds kinds;
+    kinds.signins = true;
+    return kinds;
+  }
+  auto source = ingest::InputSource::Open(path);
+  if (!source.ok()) return source.status();
+  std::string head(kHeadBytes, '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    auto n = (*source)->Read(head.data() + got, head.size() - got);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    got += *n;
+  }
+  head.resize(got);
+  InputKinds kinds = ClassifyHead(head);
+  if (!kinds.signins && !kinds.registrations && !kinds.people && !kinds.devices) {
+    if (head.find_first_not_of(" \t\r\n") == std::string::npos) {
+      kinds.signins = true;  // an empty file is an empty sign-in log: nothing to do, nothing wrong
+      return kinds;
+    }
+    return Status::InvalidArgument(path + ": not a format impostor reads (sign-in logs, people records with a "
+                                          "record_id column, osquery/Defender/MDM device data, MFA registrations); "
+                                          "see docs/inputs.md, or force one with --format");
+  }
+  return kinds;
+}
+
+}  // namespace impostor
