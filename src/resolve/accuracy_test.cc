@@ -134,8 +134,11 @@ TEST(ResolveAccuracyTest, Fake1000) {
   });
   ASSERT_EQ(labels.size(), 1000u);
   Scores s = RunBenchmark("splink/fake_1000.csv", "fake_1000.yaml", ClusterTruth, labels);
-  EXPECT_GE(s.f1, 0.94);  // measured 0.9427
-  EXPECT_GE(s.b3_f1, 0.955);  // measured 0.9592
+  EXPECT_GE(s.f1, 0.94);  // measured 0.9430 (P 1.0000, R 0.8922)
+  // Measured 0.9497. With the prior taken over all record pairs (which keeps
+  // precision from collapsing at a million records) the threshold trades some
+  // recall on this heavily corrupted set for precision 1.0; pairwise F1 is unchanged.
+  EXPECT_GE(s.b3_f1, 0.945);
 }
 
 }  // namespace

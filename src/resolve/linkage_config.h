@@ -15,7 +15,7 @@
 //     - [dob, family_name:soundex]
 //   generic_threshold: 50     # identifier shared by more records than this is generic
 //   max_block_size: 200       # a blocking group larger than this is skipped
-//   match_probability: 0.999  # link threshold on the posterior match probability
+//   match_probability: 0.9    # link threshold on the posterior match probability
 //
 // Plain value type.
 #ifndef IMPOSTOR_RESOLVE_LINKAGE_CONFIG_H_
@@ -86,10 +86,15 @@ struct LinkageConfig {
   std::vector<BlockingRule> blocking;
   uint32_t generic_threshold = 50;     // records
   uint32_t max_block_size = 200;       // records per blocking group
-  double match_probability = 0.999;    // posterior probability to link a pair
-  uint64_t u_sample_pairs = 300'000;   // random pairs to estimate u
+  double match_probability = 0.9;      // posterior probability to link a pair (random-pair prior)
+  uint64_t u_sample_pairs = 50'000;    // random pairs to estimate u
   int em_iterations = 30;
   uint32_t max_cluster_size = 0;       // 0 = no chaining guard
+  // Distinct identifier comparisons (kinds email, phone, identifier, photo_hash)
+  // agreeing exactly on non-generic values that link a pair whatever its names say:
+  // one operator behind several claimed people shares mailboxes, numbers and
+  // accounts, not names. 0 = off.
+  uint32_t identifier_links = 2;
   unsigned threads = 0;                // 0 = all cores
   std::string catalog_dir;             // data/catalog; "" = the installed one
 };

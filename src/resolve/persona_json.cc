@@ -69,8 +69,9 @@ std::string PersonaToJson(const ResolutionResult& result, const Persona& persona
     AppendJsonString(out, people[link.a].record_id);
     out += ",\"b\":";
     AppendJsonString(out, people[link.b].record_id);
-    out += fmt::format(",\"match_weight\":{:.3f},\"probability\":{:.6g},\"comparisons\":[", link.match_weight,
-                       link.probability);
+    out += fmt::format(",\"match_weight\":{:.3f},\"probability\":{:.6g},", link.match_weight, link.probability);
+    if (link.by_shared_identifiers) out += "\"linked_by\":\"shared_identifiers\",";
+    out += "\"comparisons\":[";
     for (size_t j = 0; j < link.comparisons.size(); ++j) {
       const ComparisonOutcome& o = link.comparisons[j];
       const ComparisonModel& m = result.model[o.comparison];

@@ -6,10 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <numeric>
 #include <random>
+#include <string_view>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "resolve/normalize.h"
@@ -26,7 +27,110 @@ using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 constexpr uint8_t kNull = 15;  // level of a comparison with a value missing on either side
+constexpr uint8_t kNoEvidence = 14;  // a value pair that says nothing either way (treated as missing)
 constexpr uint32_t kMaxValuesPerRecord = 8;
+
+template <typename Fn>
+void ParallelFor(unsigned threads, size_t n, Fn fn) {
+  if (threads <= 1 || n < 1000) {
+    fn(0, n, 0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const size_t chunk = (n + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const size_t lo = t * chunk, hi = std::min(n, lo + chunk);
+    if (lo >= hi) break;
+    pool.emplace_back([&fn, lo, hi, t] { fn(lo, hi, t); });
+  }
+  for (auto& th : pool) th.join();
+}
+
+// Runs fn(task, thread) for every task in [0, tasks) on up to `threads` threads,
+// handing out tasks one at a time (tasks of uneven cost).
+template <typename Fn>
+void ParallelTasks(unsigned threads, size_t tasks, Fn fn) {
+  const unsigned workers = static_cast<unsigned>(std::min<size_t>(std::max(1u, threads), tasks));
+  if (workers <= 1) {
+    for (size_t i = 0; i < tasks; ++i) fn(i, 0u);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < workers; ++t) {
+    pool.emplace_back([&, t] {
+      for (size_t i; (i = next.fetch_add(1)) < tasks;) fn(i, t);
+    });
+  }
+  for (auto& th : pool) th.join();
+}
+
+uint64_t HashBytes(std::string_view s, uint64_t seed) {
+  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h | 1;  // never 0: 0 means "no value"
+}
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0x9e3779b97f4a7c15ULL;
+  h ^= h >> 29;
+  return h;
+}
+
+// ---- Interned values: one arena of bytes, an id per distinct value, an open-
+// addressing table of ids. Id 0 is "no value". Not thread-safe; one per column (or
+// per column and chunk while normalising).
+class ValueDict {
+ public:
+  ValueDict() : begin_{0, 0}, hash_{0} {}
+
+  uint32_t size() const { return static_cast<uint32_t>(hash_.size()); }  // ids, 0 included
+  std::string_view Value(uint32_t id) const {
+    return std::string_view(arena_.data() + begin_[id], begin_[id + 1] - begin_[id]);
+  }
+
+  uint32_t Intern(std::string_view v) {
+    if (slots_.empty() || 2 * (size_t{size()} + 1) > slots_.size()) Grow();
+    const uint64_t h = HashBytes(v, 0);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint32_t id = slots_[i];
+      if (id == 0) {
+        const uint32_t fresh = size();
+        slots_[i] = fresh;
+        hash_.push_back(h);
+        arena_.append(v);
+        begin_.push_back(arena_.size());
+        return fresh;
+      }
+      if (hash_[id] == h && Value(id) == v) return id;
+    }
+  }
+
+ private:
+  void Grow() {
+    const size_t cap = std::max<size_t>(64, slots_.size() * 2);
+    slots_.assign(cap, 0);
+    const size_t mask = cap - 1;
+    for (uint32_t id = 1; id < size(); ++id) {
+      size_t i = hash_[id] & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = id;
+    }
+  }
+
+  std::string arena_;
+  std::vector<uint64_t> begin_;  // id -> start in arena_; begin_[id + 1] is its end
+  std::vector<uint64_t> hash_;   // id -> hash of the value
+  std::vector<uint32_t> slots_;  // 0 = empty
+};
 
 // ---- Columns: interned normalised values of one Person field.
 
@@ -48,43 +152,50 @@ FieldType TypeOfField(const std::string& f) {
   return FieldType::kText;
 }
 
-const std::string& RawField(const Person& p, const std::string& f) {
-  static const std::string kEmpty;
-  if (f == "record_id") return p.record_id;
-  if (f == "org") return p.org;
-  if (f == "user") return p.user;
-  if (f == "full_name") return p.full_name;
-  if (f == "given_name") return p.given_name;
-  if (f == "family_name") return p.family_name;
-  if (f == "email") return p.email;
-  if (f == "address") return p.address;
-  if (f == "city") return p.city;
-  if (f == "region") return p.region;
-  if (f == "postcode") return p.postcode;
-  if (f == "country") return p.country;
-  if (f == "ship_to") return p.ship_to;
-  if (f == "dob") return p.dob;
-  if (f == "national_id") return p.national_id;
-  if (f == "bank_account") return p.bank_account;
-  if (f == "payout") return p.payout;
-  if (f == "photo") return p.photo;
-  if (f == "github") return p.github;
-  if (f == "linkedin") return p.linkedin;
-  if (f == "hired") return p.hired;
-  if (f == "ended") return p.ended;
-  if (f == "timezone") return p.timezone;
-  if (f == "referrer") return p.referrer;
-  return kEmpty;
+using StringMember = std::string Person::*;
+
+// The Person member holding a single-valued field; nullptr for "phone" and unknown
+// names. Resolved once per column, not once per record.
+StringMember MemberOfField(const std::string& f) {
+  static const std::pair<const char*, StringMember> kMembers[] = {
+      {"record_id", &Person::record_id},     {"org", &Person::org},
+      {"user", &Person::user},               {"full_name", &Person::full_name},
+      {"given_name", &Person::given_name},   {"family_name", &Person::family_name},
+      {"email", &Person::email},             {"address", &Person::address},
+      {"city", &Person::city},               {"region", &Person::region},
+      {"postcode", &Person::postcode},       {"country", &Person::country},
+      {"ship_to", &Person::ship_to},         {"dob", &Person::dob},
+      {"national_id", &Person::national_id}, {"bank_account", &Person::bank_account},
+      {"payout", &Person::payout},           {"photo", &Person::photo},
+      {"github", &Person::github},           {"linkedin", &Person::linkedin},
+      {"hired", &Person::hired},             {"ended", &Person::ended},
+      {"timezone", &Person::timezone},       {"referrer", &Person::referrer}};
+  for (const auto& [name, member] : kMembers) {
+    if (f == name) return member;
+  }
+  return nullptr;
 }
 
+struct FieldReader {
+  FieldType type;
+  StringMember member;  // nullptr: phones, or a field with no member (always empty)
+
+  const std::string& Raw(const Person& p) const {
+    static const std::string kEmpty;
+    return member ? p.*member : kEmpty;
+  }
+};
+
+FieldReader ReaderOf(const std::string& field) { return {TypeOfField(field), MemberOfField(field)}; }
+
 // Normalised values of a field for one record (several only for phones).
-void NormalizeField(const Person& p, const std::string& field, FieldType type, const LinkageConfig& config,
+void NormalizeField(const Person& p, const FieldReader& field, const LinkageConfig& config,
                     std::vector<std::string>& out) {
   out.clear();
-  switch (type) {
+  switch (field.type) {
     case FieldType::kGivenName:
     case FieldType::kFamilyName: {
-      const std::string& own = type == FieldType::kGivenName ? p.given_name : p.family_name;
+      const std::string& own = field.type == FieldType::kGivenName ? p.given_name : p.family_name;
       if (!own.empty()) {
         std::string v = FoldName(own);
         v.erase(std::remove(v.begin(), v.end(), ' '), v.end());  // "Jong Un" = "Jongun"
@@ -92,7 +203,7 @@ void NormalizeField(const Person& p, const std::string& field, FieldType type, c
       } else if (!p.full_name.empty()) {
         std::string given, family;
         SplitFullName(FoldName(p.full_name), IsFamilyFirstScript(p.full_name), &given, &family);
-        std::string& v = type == FieldType::kGivenName ? given : family;
+        std::string& v = field.type == FieldType::kGivenName ? given : family;
         if (!v.empty()) out.push_back(std::move(v));
       }
       return;
@@ -100,25 +211,28 @@ void NormalizeField(const Person& p, const std::string& field, FieldType type, c
     case FieldType::kFullName: {
       std::string source = p.full_name;
       if (source.empty()) source = p.given_name + " " + p.family_name;
-      std::string folded = FoldName(source);
+      const std::string folded = FoldName(source);
       // Token order ignored: sorted tokens.
-      std::vector<std::string> tokens;
+      std::vector<std::string_view> tokens;
       size_t i = 0;
       while (i < folded.size()) {
         size_t j = folded.find(' ', i);
         if (j == std::string::npos) j = folded.size();
-        if (j > i) tokens.push_back(folded.substr(i, j - i));
+        if (j > i) tokens.emplace_back(folded.data() + i, j - i);
         i = j + 1;
       }
       std::sort(tokens.begin(), tokens.end());
       std::string v;
-      for (const auto& t : tokens) v += (v.empty() ? "" : " ") + t;
+      for (const auto& t : tokens) {
+        if (!v.empty()) v.push_back(' ');
+        v.append(t);
+      }
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kEmail: {
       EmailKey key;
-      if (NormalizeEmail(RawField(p, field), &key)) out.push_back(key.normalized);
+      if (NormalizeEmail(field.Raw(p), &key)) out.push_back(std::move(key.normalized));
       return;
     }
     case FieldType::kPhone: {
@@ -131,109 +245,227 @@ void NormalizeField(const Person& p, const std::string& field, FieldType type, c
       return;
     }
     case FieldType::kDate: {
-      std::string v = NormalizeDate(RawField(p, field), config.date_order);
+      std::string v = NormalizeDate(field.Raw(p), config.date_order);
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kAddress: {
-      std::string v = NormalizeAddress(RawField(p, field));
+      std::string v = NormalizeAddress(field.Raw(p));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kPostcode: {
-      std::string v = NormalizePostcode(RawField(p, field));
+      std::string v = NormalizePostcode(field.Raw(p));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kIdentifier: {
-      std::string v = NormalizeIdentifier(RawField(p, field));
+      std::string v = NormalizeIdentifier(field.Raw(p));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kHandle: {
-      std::string v = NormalizeHandle(RawField(p, field));
+      std::string v = NormalizeHandle(field.Raw(p));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kPhoto: {
-      std::string v(TrimAscii(RawField(p, field)));
+      std::string v(TrimAscii(field.Raw(p)));
       for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
     case FieldType::kText: {
-      std::string v = FoldName(RawField(p, field));
+      std::string v = FoldName(field.Raw(p));
       if (!v.empty()) out.push_back(std::move(v));
       return;
     }
   }
 }
 
+constexpr size_t kTransforms = 8;  // KeyTransform values
+
 struct Column {
   std::string field;
-  FieldType type;
+  FieldReader reader{};
   std::vector<uint32_t> offsets;  // N + 1
   std::vector<uint32_t> ids;      // value ids (>= 1)
-  std::vector<std::string> dict{std::string()};  // id -> value; 0 unused
-  std::vector<uint32_t> count{0};                // records per id
-  uint32_t non_null = 0;                         // records with a value
-  // Per id, filled on demand for the comparisons and keys that need them.
-  std::vector<std::vector<uint32_t>> classes;  // nickname / surname classes
-  std::vector<std::string> email_local, email_pattern;
+  ValueDict dict;                 // id -> value; 0 unused
+  std::vector<uint32_t> count;    // records per id
+  uint32_t non_null = 0;          // records with a value
+  // Per id, filled for the comparisons and keys that need them.
+  std::vector<uint32_t> class_offsets;  // nickname / surname classes: [class_offsets[id], class_offsets[id + 1])
+  std::vector<uint32_t> class_ids;
+  std::vector<uint64_t> email_local, email_pattern;  // hashes; 0 = none
+  std::vector<uint32_t> email_local_count, email_pattern_count;  // records sharing the local part / letters
   std::vector<int32_t> days;
+  std::vector<uint64_t> key_hash[kTransforms];       // blocking key part per id; 0 = none
 
+  // Every column's first value id per record, row-major (record r's ids side by
+  // side), so comparing two records touches one cache line per record rather than
+  // two arrays per column.
+  const std::vector<uint32_t>* rows = nullptr;
+  uint32_t row_width = 0, slot = 0;
+  bool multi = false;  // some record holds several values (phones)
+
+  FieldType type() const { return reader.type; }
   uint32_t Begin(uint32_t r) const { return offsets[r]; }
   uint32_t End(uint32_t r) const { return offsets[r + 1]; }
-  uint32_t First(uint32_t r) const { return offsets[r] < offsets[r + 1] ? ids[offsets[r]] : 0; }
+  uint32_t First(uint32_t r) const {
+    if (rows != nullptr) return (*rows)[static_cast<size_t>(r) * row_width + slot];
+    return offsets[r] < offsets[r + 1] ? ids[offsets[r]] : 0;
+  }
+  bool HasClasses() const { return !class_offsets.empty(); }
 };
 
-void BuildColumn(const std::vector<Person>& people, const LinkageConfig& config, const NameCatalog& names,
-                 Column& col) {
+// One record range's values of one column, interned locally while normalising.
+struct ColumnChunk {
+  std::vector<uint32_t> offsets;  // per record of the range, into ids
+  std::vector<uint32_t> ids;
+  ValueDict dict;
+  uint32_t non_null = 0;
+};
+
+// Normalises every column in parallel over record ranges, then merges the ranges'
+// dictionaries in range order. Ids are numbered by first occurrence in input order,
+// so the result does not depend on the number of threads.
+void BuildColumns(const std::vector<Person>& people, const LinkageConfig& config, unsigned threads,
+                  std::vector<Column>& columns) {
   const uint32_t n = static_cast<uint32_t>(people.size());
-  col.type = TypeOfField(col.field);
-  col.offsets.assign(n + 1, 0);
-  std::unordered_map<std::string, uint32_t> index;
-  index.reserve(n / 2 + 16);
-  std::vector<std::string> values;
-  std::string last_raw;
-  for (uint32_t r = 0; r < n; ++r) {
-    NormalizeField(people[r], col.field, col.type, config, values);
-    col.offsets[r] = static_cast<uint32_t>(col.ids.size());
-    if (!values.empty()) ++col.non_null;
-    for (auto& v : values) {
-      auto [it, inserted] = index.emplace(v, static_cast<uint32_t>(col.dict.size()));
-      if (inserted) {
-        col.dict.push_back(std::move(v));
-        col.count.push_back(0);
-      }
-      ++col.count[it->second];
-      col.ids.push_back(it->second);
+  const size_t C = columns.size();
+  const unsigned chunks = std::max(1u, std::min<unsigned>(threads, n / 2000 + 1));
+  std::vector<std::vector<ColumnChunk>> parts(chunks, std::vector<ColumnChunk>(C));
+  const uint32_t per_chunk = (n + chunks - 1) / chunks;
+  ParallelTasks(chunks, chunks, [&](size_t c, unsigned) {
+    const uint32_t lo = std::min<uint32_t>(n, static_cast<uint32_t>(c) * per_chunk);
+    const uint32_t hi = std::min<uint32_t>(n, lo + per_chunk);
+    std::vector<std::string> values;
+    for (size_t i = 0; i < C; ++i) {
+      parts[c][i].offsets.reserve(hi - lo);
+      parts[c][i].ids.reserve(hi - lo);
     }
-  }
-  col.offsets[n] = static_cast<uint32_t>(col.ids.size());
-  const size_t d = col.dict.size();
-  if (col.type == FieldType::kGivenName || col.type == FieldType::kFamilyName) {
-    col.classes.resize(d);
-    for (size_t i = 1; i < d; ++i) {
-      if (col.type == FieldType::kGivenName) {
-        col.classes[i] = names.GivenClasses(col.dict[i]);
-      } else if (uint32_t c = names.SurnameClass(col.dict[i])) {
-        col.classes[i] = {c};
+    for (uint32_t r = lo; r < hi; ++r) {
+      for (size_t i = 0; i < C; ++i) {
+        ColumnChunk& part = parts[c][i];
+        NormalizeField(people[r], columns[i].reader, config, values);
+        part.offsets.push_back(static_cast<uint32_t>(part.ids.size()));
+        if (!values.empty()) ++part.non_null;
+        for (const auto& v : values) part.ids.push_back(part.dict.Intern(v));
       }
     }
-  } else if (col.type == FieldType::kEmail) {
-    col.email_local.resize(d);
-    col.email_pattern.resize(d);
-    for (size_t i = 1; i < d; ++i) {
+  });
+  ParallelTasks(threads, C, [&](size_t i, unsigned) {
+    Column& col = columns[i];
+    col.offsets.clear();
+    col.offsets.reserve(n + 1);
+    col.dict = std::move(parts[0][i].dict);
+    col.ids = std::move(parts[0][i].ids);
+    col.offsets = std::move(parts[0][i].offsets);
+    col.non_null = parts[0][i].non_null;
+    for (unsigned c = 1; c < chunks; ++c) {
+      ColumnChunk& part = parts[c][i];
+      std::vector<uint32_t> global(part.dict.size(), 0);
+      for (uint32_t id = 1; id < part.dict.size(); ++id) global[id] = col.dict.Intern(part.dict.Value(id));
+      const uint32_t base = static_cast<uint32_t>(col.ids.size());
+      for (uint32_t o : part.offsets) col.offsets.push_back(base + o);
+      for (uint32_t id : part.ids) col.ids.push_back(global[id]);
+      col.non_null += part.non_null;
+      part = ColumnChunk();
+    }
+    col.offsets.push_back(static_cast<uint32_t>(col.ids.size()));
+    col.count.assign(col.dict.size(), 0);
+    for (uint32_t id : col.ids) ++col.count[id];
+  });
+}
+
+// Per-value features the comparisons and blocking keys use.
+void BuildValueFeatures(const NameCatalog& names, const std::vector<BlockingRule>& rules, Column& col) {
+  const uint32_t d = col.dict.size();
+  if (col.type() == FieldType::kGivenName || col.type() == FieldType::kFamilyName) {
+    col.class_offsets.assign(d + 1, 0);
+    for (uint32_t i = 1; i < d; ++i) {
+      col.class_offsets[i] = static_cast<uint32_t>(col.class_ids.size());
+      if (col.type() == FieldType::kGivenName) {
+        const auto& classes = names.GivenClasses(col.dict.Value(i));
+        col.class_ids.insert(col.class_ids.end(), classes.begin(), classes.end());
+      } else if (uint32_t c = names.SurnameClass(col.dict.Value(i))) {
+        col.class_ids.push_back(c);
+      }
+    }
+    col.class_offsets[d] = static_cast<uint32_t>(col.class_ids.size());
+  } else if (col.type() == FieldType::kEmail) {
+    col.email_local.assign(d, 0);
+    col.email_pattern.assign(d, 0);
+    for (uint32_t i = 1; i < d; ++i) {
       EmailKey key;
-      if (NormalizeEmail(col.dict[i], &key)) {
-        col.email_local[i] = key.local;
-        col.email_pattern[i] = key.pattern;
+      if (NormalizeEmail(col.dict.Value(i), &key)) {
+        if (!key.local.empty()) col.email_local[i] = HashBytes(key.local, 11);
+        if (!key.pattern.empty()) col.email_pattern[i] = HashBytes(key.pattern, 13);
       }
     }
-  } else if (col.type == FieldType::kDate) {
-    col.days.resize(d);
-    for (size_t i = 1; i < d; ++i) col.days[i] = DateDays(col.dict[i]);
+    // Records per local part and per letter pattern: a derived key shared by many
+    // people ("jsmith") is weak evidence, like a common surname.
+    auto count_by = [&](const std::vector<uint64_t>& key_of, std::vector<uint32_t>& out) {
+      std::vector<std::pair<uint64_t, uint32_t>> keyed;
+      keyed.reserve(d);
+      for (uint32_t i = 1; i < d; ++i) {
+        if (key_of[i] != 0) keyed.emplace_back(key_of[i], i);
+      }
+      std::sort(keyed.begin(), keyed.end());
+      out.assign(d, 0);
+      for (size_t i = 0; i < keyed.size();) {
+        size_t j = i;
+        uint32_t records = 0;
+        while (j < keyed.size() && keyed[j].first == keyed[i].first) records += col.count[keyed[j++].second];
+        for (size_t x = i; x < j; ++x) out[keyed[x].second] = records;
+        i = j;
+      }
+    };
+    count_by(col.email_local, col.email_local_count);
+    count_by(col.email_pattern, col.email_pattern_count);
+  } else if (col.type() == FieldType::kDate) {
+    col.days.assign(d, 0);
+    for (uint32_t i = 1; i < d; ++i) col.days[i] = DateDays(col.dict.Value(i));
+  }
+  // Blocking key parts, computed once per distinct value.
+  for (const auto& rule : rules) {
+    for (const auto& key : rule.keys) {
+      if (key.field != col.field) continue;
+      const size_t t = static_cast<size_t>(key.transform);
+      std::vector<uint64_t>& out = col.key_hash[t];
+      if (!out.empty()) continue;
+      out.assign(d, 0);
+      for (uint32_t i = 1; i < d; ++i) {
+        const std::string_view v = col.dict.Value(i);
+        switch (key.transform) {
+          case KeyTransform::kExact: out[i] = HashBytes(v, t); break;
+          case KeyTransform::kSoundex: {
+            if (IsOpaqueHash(v)) {
+              out[i] = HashBytes(v, t);
+            } else {
+              const std::string code = Soundex(v);
+              out[i] = code.empty() ? 0 : HashBytes(code, t);
+            }
+            break;
+          }
+          case KeyTransform::kInitial: out[i] = v.empty() ? 0 : HashBytes(v.substr(0, 1), t); break;
+          case KeyTransform::kPrefix3: out[i] = v.empty() ? 0 : HashBytes(v.substr(0, 3), t); break;
+          case KeyTransform::kYear: out[i] = v.empty() ? 0 : HashBytes(v.substr(0, 4), t); break;
+          case KeyTransform::kPattern: out[i] = col.email_pattern.empty() ? 0 : col.email_pattern[i]; break;
+          case KeyTransform::kLocal: out[i] = col.email_local.empty() ? 0 : col.email_local[i]; break;
+          case KeyTransform::kVariant: {
+            if (col.HasClasses() && col.class_offsets[i] < col.class_offsets[i + 1]) {
+              const uint32_t c = *std::min_element(col.class_ids.begin() + col.class_offsets[i],
+                                                   col.class_ids.begin() + col.class_offsets[i + 1]);
+              out[i] = Mix(c + 0x1234567ULL) | 1;
+            } else {
+              out[i] = HashBytes(v, t);
+            }
+            break;
+          }
+        }
+      }
+    }
   }
 }
 
@@ -267,22 +499,13 @@ std::vector<double> InitialM(size_t levels) {
   return m;
 }
 
-bool SharesClass(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-  for (uint32_t x : a) {
-    for (uint32_t y : b) {
-      if (x == y) return true;
-    }
-  }
-  return false;
-}
-
 int HexNibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
 }
 
-int HammingHex(const std::string& a, const std::string& b) {
+int HammingHex(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return 1 << 20;
   int d = 0;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -293,29 +516,79 @@ int HammingHex(const std::string& a, const std::string& b) {
   return d;
 }
 
+// True when the letters of an e-mail local part are a name: given and family name
+// in either order, either possibly as an initial ("jsmith", "smitht", "johnsmith").
+// Two such addresses agreeing on their letters repeat the name comparisons and add
+// no evidence of their own.
+bool LettersAreName(std::string_view letters, std::string_view given, std::string_view family) {
+  if (letters.empty()) return false;
+  std::string rest(letters);
+  for (std::string_view part : {family, given}) {
+    if (part.size() < 2) continue;
+    const size_t at = rest.find(part);
+    if (at != std::string::npos) rest.erase(at, part.size());
+  }
+  return rest.size() <= 1 && rest.size() < letters.size();
+}
+
 struct Comparator {
   ComparisonKind kind;
   const Column* col = nullptr;
-  const Column* swap_col = nullptr;  // family column for given names and back
+  const Column* swap_col = nullptr;    // family column for given names and back
+  const Column* given_col = nullptr;   // for e-mail: the records' names
+  const Column* family_col = nullptr;
   uint8_t levels = 0;
 
-  // Level of one value pair.
+  // For two addresses sharing their local part or letters: true when those letters
+  // are just either record's name and the local parts do not agree digit for digit.
+  bool EmailAgreementIsName(uint32_t ia, uint32_t ib, uint32_t ra, uint32_t rb) const {
+    const Column& c = *col;
+    const std::string_view value = c.dict.Value(ia);
+    const std::string_view local = value.substr(0, value.rfind('@'));
+    const bool has_digit = local.find_first_of("0123456789") != std::string_view::npos;
+    if (has_digit && c.email_local[ia] == c.email_local[ib]) return false;
+    std::string letters;
+    for (char ch : local) {
+      if (ch >= 'a' && ch <= 'z') letters.push_back(ch);
+    }
+    for (uint32_t r : {ra, rb}) {
+      const uint32_t g = given_col ? given_col->First(r) : 0, f = family_col ? family_col->First(r) : 0;
+      if (LettersAreName(letters, g ? given_col->dict.Value(g) : std::string_view(),
+                         f ? family_col->dict.Value(f) : std::string_view())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool SharesClass(uint32_t ia, uint32_t ib) const {
+    const Column& c = *col;
+    for (uint32_t x = c.class_offsets[ia]; x < c.class_offsets[ia + 1]; ++x) {
+      for (uint32_t y = c.class_offsets[ib]; y < c.class_offsets[ib + 1]; ++y) {
+        if (c.class_ids[x] == c.class_ids[y]) return true;
+      }
+    }
+    return false;
+  }
+
+  // Level of one value pair; 0 (exact) exactly when the ids are equal.
   uint8_t CompareValues(uint32_t ia, uint32_t ib, uint32_t ra, uint32_t rb) const {
     const Column& c = *col;
     if (ia == ib) return 0;
-    const std::string& a = c.dict[ia];
-    const std::string& b = c.dict[ib];
+    const std::string_view a = c.dict.Value(ia);
+    const std::string_view b = c.dict.Value(ib);
     switch (kind) {
       case ComparisonKind::kGivenName:
       case ComparisonKind::kFamilyName: {
-        if (!c.classes.empty() && SharesClass(c.classes[ia], c.classes[ib])) return 1;
+        if (c.HasClasses() && SharesClass(ia, ib)) return 1;
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 6;
         const double jw = JaroWinkler(a, b);
         // A close spelling outranks the (costlier) swapped-fields check.
         if (jw >= 0.92) return 3;
         if (swap_col != nullptr) {
           const uint32_t sa = swap_col->First(ra), sb = swap_col->First(rb);
-          if (sa && sb && JaroWinkler(a, swap_col->dict[sb]) >= 0.92 && JaroWinkler(swap_col->dict[sa], b) >= 0.92) {
+          if (sa && sb && JaroWinkler(a, swap_col->dict.Value(sb)) >= 0.92 &&
+              JaroWinkler(swap_col->dict.Value(sa), b) >= 0.92) {
             return 2;
           }
         }
@@ -327,13 +600,23 @@ struct Comparator {
         return 3;
       }
       case ComparisonKind::kEmail: {
-        const std::string& la = c.email_local[ia];
-        const std::string& lb = c.email_local[ib];
-        if (!la.empty() && la == lb) return 1;
-        const std::string& pa = c.email_pattern[ia];
-        if (!pa.empty() && pa == c.email_pattern[ib]) return 1;
+        bool same_key = false;
+        if (!c.email_local.empty()) {
+          const uint64_t la = c.email_local[ia], pa = c.email_pattern[ia];
+          same_key = (la != 0 && la == c.email_local[ib]) || (pa != 0 && pa == c.email_pattern[ib]);
+        }
+        if (same_key && !EmailAgreementIsName(ia, ib, ra, rb)) return 1;
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 3;
-        return JaroWinkler(a, b) >= 0.88 ? 2 : 3;
+        // A typo of one address: local parts and domains both close. (Whole-address
+        // similarity would let a shared "@gmail.com" make strangers look alike.)
+        const size_t at_a = a.rfind('@'), at_b = b.rfind('@');
+        if (at_a != std::string_view::npos && at_b != std::string_view::npos &&
+            JaroWinkler(a.substr(0, at_a), b.substr(0, at_b)) >= 0.88 &&
+            JaroWinkler(a.substr(at_a + 1), b.substr(at_b + 1)) >= 0.88) {
+          return 2;
+        }
+        // Letters that are only the name: no evidence either way.
+        return same_key ? kNoEvidence : 3;
       }
       case ComparisonKind::kPhone:
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 2;
@@ -341,8 +624,8 @@ struct Comparator {
       case ComparisonKind::kDate: {
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 3;
         if (BoundedEditDistance(a, b, 1) <= 1) return 1;
-        if (a.size() == 8 && b.size() == 8 && a.compare(0, 4, b, 0, 4) == 0 && a.compare(4, 2, b, 6, 2) == 0 &&
-            a.compare(6, 2, b, 4, 2) == 0) {
+        if (a.size() == 8 && b.size() == 8 && a.substr(0, 4) == b.substr(0, 4) && a.substr(4, 2) == b.substr(6, 2) &&
+            a.substr(6, 2) == b.substr(4, 2)) {
           return 1;  // day and month swapped
         }
         if (!c.days.empty()) {
@@ -376,76 +659,59 @@ struct Comparator {
     return static_cast<uint8_t>(levels - 1);
   }
 
-  // Best level over the value pairs of two records; *agreed = value id of an exact match.
-  uint8_t Compare(uint32_t ra, uint32_t rb, uint32_t* agreed) const {
+  // Best level over the value pairs of two records.
+  uint8_t Compare(uint32_t ra, uint32_t rb) const {
     const Column& c = *col;
+    if (!c.multi) {
+      const uint32_t ia = c.First(ra), ib = c.First(rb);
+      if (ia == 0 || ib == 0) return kNull;
+      const uint8_t l = CompareValues(ia, ib, ra, rb);
+      return l == kNoEvidence ? kNull : l;
+    }
     const uint32_t a0 = c.Begin(ra), a1 = c.End(ra), b0 = c.Begin(rb), b1 = c.End(rb);
     if (a0 == a1 || b0 == b1) return kNull;
     uint8_t best = static_cast<uint8_t>(levels - 1);
+    bool no_evidence = false;
     for (uint32_t i = a0; i < a1; ++i) {
       for (uint32_t j = b0; j < b1; ++j) {
         const uint8_t l = CompareValues(c.ids[i], c.ids[j], ra, rb);
-        if (l < best) {
+        if (l == kNoEvidence) {
+          no_evidence = true;
+        } else if (l < best) {
           best = l;
-          if (l == 0) {
-            if (agreed) *agreed = c.ids[i];
-            return 0;
-          }
+          if (l == 0) return 0;
         }
       }
     }
-    return best;
+    return no_evidence && best == levels - 1 ? kNull : best;
+  }
+
+  // Records sharing the derived key behind an e-mail level 1 (the local part when
+  // the local parts agree, else the letters).
+  uint32_t EmailKeyRecords(uint32_t ra, uint32_t rb) const {
+    const Column& c = *col;
+    const uint32_t ia = c.First(ra), ib = c.First(rb);
+    if (ia == 0 || ib == 0 || c.email_local.empty()) return 0;
+    return c.email_local[ia] == c.email_local[ib] ? c.email_local_count[ia] : c.email_pattern_count[ia];
+  }
+
+  // The value id two records share (the exact level's value); 0 when none.
+  uint32_t Agreed(uint32_t ra, uint32_t rb) const {
+    const Column& c = *col;
+    if (!c.multi) {
+      const uint32_t ia = c.First(ra);
+      return ia != 0 && ia == c.First(rb) ? ia : 0;
+    }
+    for (uint32_t i = c.Begin(ra); i < c.End(ra); ++i) {
+      for (uint32_t j = c.Begin(rb); j < c.End(rb); ++j) {
+        if (c.ids[i] == c.ids[j]) return c.ids[i];
+      }
+    }
+    return 0;
   }
 };
 
-// ---- Blocking keys.
-
-uint64_t HashBytes(std::string_view s, uint64_t seed) {
-  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h ^ (h >> 29);
-}
-
-std::string KeyPart(const Column& col, uint32_t id, KeyTransform t) {
-  const std::string& v = col.dict[id];
-  switch (t) {
-    case KeyTransform::kExact: return v;
-    case KeyTransform::kSoundex: return IsOpaqueHash(v) ? v : Soundex(v);
-    case KeyTransform::kInitial: return v.substr(0, 1);
-    case KeyTransform::kPrefix3: return v.substr(0, 3);
-    case KeyTransform::kYear: return v.substr(0, 4);
-    case KeyTransform::kPattern: return col.email_pattern.empty() ? "" : col.email_pattern[id];
-    case KeyTransform::kLocal: return col.email_local.empty() ? "" : col.email_local[id];
-    case KeyTransform::kVariant:
-      if (!col.classes.empty() && !col.classes[id].empty()) {
-        return "#" + std::to_string(*std::min_element(col.classes[id].begin(), col.classes[id].end()));
-      }
-      return v;
-  }
-  return v;
-}
-
-template <typename Fn>
-void ParallelFor(unsigned threads, size_t n, Fn fn) {
-  if (threads <= 1 || n < 1000) {
-    fn(0, n, 0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  const size_t chunk = (n + threads - 1) / threads;
-  for (unsigned t = 0; t < threads; ++t) {
-    const size_t lo = t * chunk, hi = std::min(n, lo + chunk);
-    if (lo >= hi) break;
-    pool.emplace_back([&fn, lo, hi, t] { fn(lo, hi, t); });
-  }
-  for (auto& th : pool) th.join();
-}
-
 // Pairs packed as (a << 37) | (b << 11) | rule, a < b < 2^26.
-constexpr int kRuleBits = 5;
 constexpr uint32_t kMaxRecords = 1u << 26;
 
 struct UnionFind {
@@ -460,6 +726,8 @@ struct UnionFind {
   }
 };
 
+uint8_t LevelOf(uint64_t vector, size_t k) { return static_cast<uint8_t>((vector >> (4 * k)) & 15); }
+
 }  // namespace
 
 Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const LinkageConfig& config) {
@@ -470,6 +738,12 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   if (people.size() >= kMaxRecords) {
     return Status::InvalidArgument(fmt::format("too many people records in one run: {} (limit {})", people.size(),
                                                kMaxRecords - 1));
+  }
+  if (config.blocking.size() > 32) {
+    return Status::InvalidArgument(fmt::format("too many blocking rules: {} (limit 32)", config.blocking.size()));
+  }
+  if (config.comparisons.size() > 16) {
+    return Status::InvalidArgument(fmt::format("too many comparisons: {} (limit 16)", config.comparisons.size()));
   }
   result.stats.records = n;
   const unsigned threads =
@@ -490,23 +764,30 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     for (const auto& k : r.keys) want(k.field);
   }
   std::vector<Column> columns(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) columns[i].field = fields[i];
+  for (size_t i = 0; i < fields.size(); ++i) {
+    columns[i].field = fields[i];
+    columns[i].reader = ReaderOf(fields[i]);
+  }
   auto column_of = [&](const std::string& f) -> const Column* {
     for (const auto& c : columns) {
       if (c.field == f) return &c;
     }
     return nullptr;
   };
-  {
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < std::min<size_t>(threads, columns.size()); ++t) {
-      pool.emplace_back([&] {
-        for (size_t i; (i = next.fetch_add(1)) < columns.size();) BuildColumn(people, config, *names, columns[i]);
-      });
+  BuildColumns(people, config, threads, columns);
+  std::vector<uint32_t> record_rows(static_cast<size_t>(n) * columns.size(), 0);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    Column& col = columns[i];
+    for (uint32_t r = 0; r < n; ++r) {
+      if (col.End(r) > col.Begin(r)) record_rows[static_cast<size_t>(r) * columns.size() + i] = col.ids[col.Begin(r)];
+      col.multi |= col.End(r) > col.Begin(r) + 1;
     }
-    for (auto& th : pool) th.join();
+    col.rows = &record_rows;
+    col.row_width = static_cast<uint32_t>(columns.size());
+    col.slot = static_cast<uint32_t>(i);
   }
+  ParallelTasks(threads, columns.size(),
+                [&](size_t i, unsigned) { BuildValueFeatures(*names, config.blocking, columns[i]); });
   result.stats.seconds_normalize = Since(t0);
 
   // ---- Comparators and models.
@@ -520,6 +801,10 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     cmp.col = column_of(spec.field);
     if (spec.kind == ComparisonKind::kGivenName) cmp.swap_col = column_of("family_name");
     if (spec.kind == ComparisonKind::kFamilyName) cmp.swap_col = column_of("given_name");
+    if (spec.kind == ComparisonKind::kEmail) {
+      cmp.given_col = column_of("given_name");
+      cmp.family_col = column_of("family_name");
+    }
     ComparisonModel& model = result.model[k];
     model.field = spec.field;
     model.kind = spec.kind;
@@ -530,106 +815,115 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   }
 
   // Generic values of guarded fields.
-  std::vector<std::vector<bool>> generic(K);
+  std::vector<std::vector<uint8_t>> generic(K);
   for (size_t k = 0; k < K; ++k) {
     if (!config.comparisons[k].generic_guard) continue;
     const Column& col = *comparators[k].col;
-    generic[k].assign(col.dict.size(), false);
-    for (size_t id = 1; id < col.dict.size(); ++id) {
+    generic[k].assign(col.dict.size(), 0);
+    for (uint32_t id = 1; id < col.dict.size(); ++id) {
       if (col.count[id] > config.generic_threshold) {
-        generic[k][id] = true;
-        result.generic_values.push_back({col.field, col.dict[id], col.count[id]});
+        generic[k][id] = 1;
+        result.generic_values.push_back({col.field, std::string(col.dict.Value(id)), col.count[id]});
       }
     }
   }
   std::sort(result.generic_values.begin(), result.generic_values.end(),
-            [](const GenericValue& a, const GenericValue& b) { return a.records > b.records; });
+            [](const GenericValue& a, const GenericValue& b) {
+              return a.records != b.records ? a.records > b.records
+                                            : std::tie(a.field, a.value) < std::tie(b.field, b.value);
+            });
 
-  // ---- 2. Blocking.
+  // ---- 2. Blocking: per rule, (key hash, record) sorted; groups within the cap
+  // give pairs.
   t0 = Clock::now();
   std::vector<uint64_t> packed;
   {
-    std::vector<std::vector<uint64_t>> per_rule(config.blocking.size());
-    std::vector<uint64_t> skipped(config.blocking.size(), 0);
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < std::min<size_t>(threads, config.blocking.size()); ++t) {
-      pool.emplace_back([&] {
-        for (size_t ri; (ri = next.fetch_add(1)) < config.blocking.size();) {
-          const BlockingRule& rule = config.blocking[ri];
-          uint32_t cap = config.max_block_size;
-          std::vector<const Column*> cols;
-          for (const auto& key : rule.keys) {
-            cols.push_back(column_of(key.field));
-            if (key.transform == KeyTransform::kExact) {
-              for (const auto& spec : config.comparisons) {
-                if (spec.field == key.field && spec.generic_guard) cap = std::min(cap, config.generic_threshold);
-              }
-            }
-          }
-          std::vector<std::pair<uint64_t, uint32_t>> keys;
-          keys.reserve(n);
-          std::vector<uint64_t> partial, grown;
-          for (uint32_t r = 0; r < n; ++r) {
-            partial.assign(1, 0x9e3779b97f4a7c15ULL);
-            for (size_t k = 0; k < rule.keys.size() && !partial.empty(); ++k) {
-              const Column& col = *cols[k];
-              grown.clear();
-              for (uint32_t i = col.Begin(r); i < col.End(r); ++i) {
-                const std::string part = KeyPart(col, col.ids[i], rule.keys[k].transform);
-                if (part.empty()) continue;
-                for (uint64_t h : partial) grown.push_back(HashBytes(part, h * 31 + k));
-              }
-              partial.swap(grown);
-            }
-            std::sort(partial.begin(), partial.end());
-            partial.erase(std::unique(partial.begin(), partial.end()), partial.end());
-            for (uint64_t h : partial) keys.emplace_back(h, r);
-          }
-          std::sort(keys.begin(), keys.end());
-          auto& out = per_rule[ri];
-          for (size_t i = 0; i < keys.size();) {
-            size_t j = i;
-            while (j < keys.size() && keys[j].first == keys[i].first) ++j;
-            if (j - i > cap) {
-              ++skipped[ri];
-            } else {
-              for (size_t x = i; x < j; ++x) {
-                for (size_t y = x + 1; y < j; ++y) {
-                  uint64_t a = keys[x].second, b = keys[y].second;
-                  if (a == b) continue;
-                  if (a > b) std::swap(a, b);
-                  out.push_back((a << 37) | (b << 11) | ri);
-                }
-              }
-            }
-            i = j;
+    const size_t R = config.blocking.size();
+    std::vector<std::vector<uint64_t>> per_rule(R);
+    std::vector<uint64_t> skipped(R, 0);
+    ParallelTasks(threads, R, [&](size_t ri, unsigned) {
+      const BlockingRule& rule = config.blocking[ri];
+      uint32_t cap = config.max_block_size;
+      std::vector<const Column*> cols;
+      std::vector<const std::vector<uint64_t>*> parts;
+      for (const auto& key : rule.keys) {
+        cols.push_back(column_of(key.field));
+        parts.push_back(&cols.back()->key_hash[static_cast<size_t>(key.transform)]);
+        if (key.transform == KeyTransform::kExact) {
+          for (const auto& spec : config.comparisons) {
+            if (spec.field == key.field && spec.generic_guard) cap = std::min(cap, config.generic_threshold);
           }
         }
-      });
-    }
-    for (auto& th : pool) th.join();
+      }
+      std::vector<std::pair<uint64_t, uint32_t>> keys;
+      keys.reserve(n);
+      std::vector<uint64_t> partial, grown;
+      for (uint32_t r = 0; r < n; ++r) {
+        partial.assign(1, 0x9e3779b97f4a7c15ULL);
+        for (size_t k = 0; k < cols.size() && !partial.empty(); ++k) {
+          const Column& col = *cols[k];
+          const std::vector<uint64_t>& part_of = *parts[k];
+          grown.clear();
+          for (uint32_t i = col.Begin(r); i < col.End(r); ++i) {
+            const uint64_t part = part_of[col.ids[i]];
+            if (part == 0) continue;
+            for (uint64_t h : partial) grown.push_back(Mix(h * 31 + k) ^ part);
+          }
+          partial.swap(grown);
+        }
+        if (partial.size() > 1) {
+          std::sort(partial.begin(), partial.end());
+          partial.erase(std::unique(partial.begin(), partial.end()), partial.end());
+        }
+        for (uint64_t h : partial) keys.emplace_back(h, r);
+      }
+      std::sort(keys.begin(), keys.end());
+      auto& out = per_rule[ri];
+      for (size_t i = 0; i < keys.size();) {
+        size_t j = i;
+        while (j < keys.size() && keys[j].first == keys[i].first) ++j;
+        if (j - i > cap) {
+          ++skipped[ri];
+        } else {
+          for (size_t x = i; x < j; ++x) {
+            for (size_t y = x + 1; y < j; ++y) {
+              uint64_t a = keys[x].second, b = keys[y].second;
+              if (a == b) continue;
+              if (a > b) std::swap(a, b);
+              out.push_back((a << 37) | (b << 11) | ri);
+            }
+          }
+        }
+        i = j;
+      }
+    });
     size_t total = 0;
     for (auto& v : per_rule) total += v.size();
     packed.reserve(total);
-    for (size_t ri = 0; ri < per_rule.size(); ++ri) {
+    for (size_t ri = 0; ri < R; ++ri) {
       packed.insert(packed.end(), per_rule[ri].begin(), per_rule[ri].end());
       std::vector<uint64_t>().swap(per_rule[ri]);
       result.stats.skipped_blocks += skipped[ri];
     }
   }
-  // Sort (two halves in parallel, then merge) and fold rules of the same pair into a mask.
-  {
-    const size_t half = packed.size() / 2;
-    std::thread other([&] { std::sort(packed.begin(), packed.begin() + half); });
-    std::sort(packed.begin() + half, packed.end());
+  // Sort (halves in parallel, then merge) and fold rules of the same pair into a mask.
+  if (threads > 1 && packed.size() > 100000) {
+    const auto half = packed.begin() + static_cast<std::ptrdiff_t>(packed.size() / 2);
+    std::thread other([&] { std::sort(packed.begin(), half); });
+    std::sort(half, packed.end());
     other.join();
-    std::inplace_merge(packed.begin(), packed.begin() + half, packed.end());
+    std::inplace_merge(packed.begin(), half, packed.end());
+  } else {
+    std::sort(packed.begin(), packed.end());
   }
   std::vector<uint64_t> pairs;   // (a << 32) | b
   std::vector<uint32_t> masks;   // blocking rules that produced the pair
-  pairs.reserve(packed.size());
-  masks.reserve(packed.size());
+  {
+    size_t distinct = 0;
+    for (size_t i = 0; i < packed.size(); ++i) distinct += i == 0 || (packed[i] >> 11) != (packed[i - 1] >> 11);
+    pairs.reserve(distinct);
+    masks.reserve(distinct);
+  }
   for (size_t i = 0; i < packed.size();) {
     const uint64_t pair = packed[i] >> 11;
     uint32_t mask = 0;
@@ -639,17 +933,22 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   }
   std::vector<uint64_t>().swap(packed);
   const size_t P = pairs.size();
+  if (P >= UINT32_MAX) {
+    return Status::InvalidArgument(fmt::format("blocking produced {} candidate pairs (limit {}); tighten the rules",
+                                               P, UINT32_MAX - 1));
+  }
   result.stats.candidate_pairs = P;
   result.stats.seconds_block = Since(t0);
 
-  // ---- 3. Comparison vectors, packed 4 bits per comparison.
+  // ---- 3. Comparison vectors, packed 4 bits per comparison; computed once and
+  // used by training, scoring and the explanations.
   t0 = Clock::now();
   std::vector<uint64_t> vectors(P);
   ParallelFor(threads, P, [&](size_t lo, size_t hi, unsigned) {
     for (size_t p = lo; p < hi; ++p) {
       const uint32_t a = static_cast<uint32_t>(pairs[p] >> 32), b = static_cast<uint32_t>(pairs[p]);
       uint64_t v = 0;
-      for (size_t k = 0; k < K; ++k) v |= static_cast<uint64_t>(comparators[k].Compare(a, b, nullptr)) << (4 * k);
+      for (size_t k = 0; k < K; ++k) v |= static_cast<uint64_t>(comparators[k].Compare(a, b)) << (4 * k);
       vectors[p] = v;
     }
   });
@@ -657,25 +956,26 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
 
   // ---- 4. Training.
   t0 = Clock::now();
-  auto level_of = [](uint64_t v, size_t k) { return static_cast<uint8_t>((v >> (4 * k)) & 15); };
-  // u from random pairs; exact levels from the value frequencies.
+  // u from random pairs; exact levels from the value frequencies. Samples come in
+  // fixed blocks, each with its own seed, so the estimate does not depend on the
+  // number of threads.
   {
     const uint64_t all_pairs = n < 2 ? 0 : static_cast<uint64_t>(n) * (n - 1) / 2;
     const uint64_t samples = std::min<uint64_t>(config.u_sample_pairs, all_pairs);
-    std::vector<std::vector<std::vector<uint64_t>>> counts(
-        threads, std::vector<std::vector<uint64_t>>(K));
-    for (auto& per_thread : counts) {
-      for (size_t k = 0; k < K; ++k) per_thread[k].assign(result.model[k].levels.size(), 0);
-    }
-    ParallelFor(threads, samples, [&](size_t lo, size_t hi, unsigned t) {
-      std::mt19937_64 rng(0x5eed + t);
+    constexpr uint64_t kSampleBlock = 4096;
+    const size_t blocks = static_cast<size_t>((samples + kSampleBlock - 1) / kSampleBlock);
+    constexpr size_t kLevelSlots = 16;
+    std::vector<std::vector<uint64_t>> counts(std::max(1u, threads), std::vector<uint64_t>(K * kLevelSlots, 0));
+    ParallelTasks(threads, blocks, [&](size_t block, unsigned t) {
+      std::mt19937_64 rng(0x5eed + block);
       std::uniform_int_distribution<uint32_t> pick(0, n - 1);
-      for (size_t s = lo; s < hi; ++s) {
-        uint32_t a = pick(rng), b = pick(rng);
+      const uint64_t lo = block * kSampleBlock, hi = std::min<uint64_t>(samples, lo + kSampleBlock);
+      for (uint64_t s = lo; s < hi; ++s) {
+        const uint32_t a = pick(rng), b = pick(rng);
         if (a == b) continue;
         for (size_t k = 0; k < K; ++k) {
-          const uint8_t l = comparators[k].Compare(a, b, nullptr);
-          if (l != kNull) ++counts[t][k][l];
+          const uint8_t l = comparators[k].Compare(a, b);
+          if (l != kNull) ++counts[t][k * kLevelSlots + l];
         }
       }
     });
@@ -683,8 +983,8 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       ComparisonModel& model = result.model[k];
       std::vector<double> c(model.levels.size(), 0.0);
       double total = 0;
-      for (unsigned t = 0; t < threads; ++t) {
-        for (size_t l = 0; l < c.size(); ++l) c[l] += static_cast<double>(counts[t][k][l]);
+      for (const auto& per_thread : counts) {
+        for (size_t l = 0; l < c.size(); ++l) c[l] += static_cast<double>(per_thread[k * kLevelSlots + l]);
       }
       for (double x : c) total += x;
       const double floor = 1.0 / std::max(1.0, total + 1.0);
@@ -702,7 +1002,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     }
   }
   // m by EM on blocked pairs, one round per blocking rule with its fields left out.
-  std::unordered_map<uint64_t, std::pair<uint64_t, uint32_t>> groups_map;  // (pattern) -> (count, mask union)
+  // EM sees each distinct (comparison vector, rule mask) once, with its count.
   struct Group {
     uint64_t pattern;
     uint32_t mask;
@@ -710,12 +1010,28 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   };
   std::vector<Group> groups;
   {
-    std::unordered_map<uint64_t, std::unordered_map<uint32_t, uint64_t>> by_pattern;
-    for (size_t p = 0; p < P; ++p) ++by_pattern[vectors[p]][masks[p]];
+    std::unordered_map<uint64_t, std::vector<std::pair<uint32_t, uint64_t>>> by_pattern;
+    for (size_t p = 0; p < P; ++p) {
+      auto& by_mask = by_pattern[vectors[p]];
+      bool found = false;
+      for (auto& [mask, count] : by_mask) {
+        if (mask == masks[p]) {
+          ++count;
+          found = true;
+          break;
+        }
+      }
+      if (!found) by_mask.emplace_back(masks[p], 1);
+    }
     for (const auto& [pattern, by_mask] : by_pattern) {
       for (const auto& [mask, count] : by_mask) groups.push_back({pattern, mask, static_cast<double>(count)});
     }
+    // Hash-map order is not portable; EM sums in a fixed order.
+    std::sort(groups.begin(), groups.end(), [](const Group& x, const Group& y) {
+      return x.pattern != y.pattern ? x.pattern < y.pattern : x.mask < y.mask;
+    });
   }
+  std::vector<uint32_t>().swap(masks);
   std::vector<std::vector<double>> m_sum(K);
   std::vector<double> m_rounds(K, 0.0);
   for (size_t k = 0; k < K; ++k) m_sum[k].assign(result.model[k].levels.size(), 0.0);
@@ -739,14 +1055,14 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     for (size_t k = 0; k < K; ++k) m[k] = InitialM(result.model[k].levels.size());
     double lambda = 0.3;
     for (int it = 0; it < config.em_iterations; ++it) {
-      std::vector<std::vector<double>> num(K), den(K);
+      std::vector<std::vector<double>> num(K);
       for (size_t k = 0; k < K; ++k) num[k].assign(m[k].size(), 0.0);
       double match_mass = 0;
       for (const Group* g : round) {
         double lm = std::log(lambda), lu = std::log(1 - lambda);
         for (size_t k = 0; k < K; ++k) {
           if (!free[k]) continue;
-          const uint8_t l = level_of(g->pattern, k);
+          const uint8_t l = LevelOf(g->pattern, k);
           if (l == kNull) continue;
           lm += std::log(std::max(m[k][l], 1e-9));
           lu += std::log(result.model[k].u[l]);
@@ -755,7 +1071,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
         match_mass += post * g->count;
         for (size_t k = 0; k < K; ++k) {
           if (!free[k]) continue;
-          const uint8_t l = level_of(g->pattern, k);
+          const uint8_t l = LevelOf(g->pattern, k);
           if (l != kNull) num[k][l] += post * g->count;
         }
       }
@@ -776,7 +1092,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     for (size_t k = 0; k < K; ++k) {
       if (!free[k]) continue;
       bool seen = false;
-      for (const Group* g : round) seen |= level_of(g->pattern, k) != kNull;
+      for (const Group* g : round) seen |= LevelOf(g->pattern, k) != kNull;
       if (!seen) continue;
       for (size_t l = 0; l < m[k].size(); ++l) m_sum[k][l] += m[k][l];
       m_rounds[k] += 1;
@@ -804,7 +1120,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       for (const auto& g : groups) {
         double w = prior;
         for (size_t k = 0; k < K; ++k) {
-          const uint8_t l = level_of(g.pattern, k);
+          const uint8_t l = LevelOf(g.pattern, k);
           if (l != kNull) w += weight[k][l];
         }
         mass += g.count / (1.0 + std::exp2(-w));
@@ -812,16 +1128,22 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       lambda = std::clamp(mass / static_cast<double>(P), 1e-9, 1 - 1e-9);
     }
   }
-  // A candidate pair is never assumed more likely a match than not: with a prior
-  // above one half the prior alone would carry pairs with no evidence over the
-  // threshold (a blocking rule that mostly catches true matches is no evidence
-  // about the next pair it catches).
-  lambda = std::min(lambda, 0.5);
+  // The prior is the match rate among all record pairs, not among candidate pairs:
+  // blocking only saves work, and its fields are counted by their comparisons, so
+  // a prior taken from the candidate pairs would count that agreement twice. It
+  // also keeps the decision consistent across sizes: term-frequency weights grow
+  // with the number of records (a name shared by 3 of 1,000 records is rarer than
+  // one shared by 3 of 100), and the random-pair prior shrinks with it.
+  {
+    const double all_pairs = n < 2 ? 1.0 : static_cast<double>(n) * (n - 1) / 2;
+    lambda = std::clamp(lambda * static_cast<double>(P) / all_pairs, 1e-15, 0.5);
+  }
   result.stats.prior = lambda;
   const double prior_weight = std::log2(lambda / (1 - lambda));
   result.stats.seconds_train = Since(t0);
 
-  // ---- 5. Scoring (with term-frequency adjustment) and 6. clustering.
+  // ---- 5. Scoring from the cached comparison vectors (term-frequency adjustment
+  // needs only the shared value id of exact levels).
   t0 = Clock::now();
   std::vector<std::vector<float>> tf_weight(K);  // per value id: log2(m0 / share) for exact agreement
   for (size_t k = 0; k < K; ++k) {
@@ -829,65 +1151,93 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     const Column& col = *comparators[k].col;
     tf_weight[k].resize(col.dict.size());
     const double m0 = std::max(result.model[k].m[0], 1e-9);
-    for (size_t id = 1; id < col.dict.size(); ++id) {
+    for (uint32_t id = 1; id < col.dict.size(); ++id) {
       const double share = static_cast<double>(col.count[id]) / std::max<uint32_t>(col.non_null, 1);
       tf_weight[k][id] = static_cast<float>(std::log2(m0 / std::max(share, 1e-12)));
     }
   }
-  auto score = [&](uint32_t a, uint32_t b, std::vector<ComparisonOutcome>* details) {
+  std::vector<uint8_t> is_identifier(K, 0);
+  for (size_t k = 0; k < K; ++k) {
+    const ComparisonKind kind = config.comparisons[k].kind;
+    is_identifier[k] = kind == ComparisonKind::kEmail || kind == ComparisonKind::kPhone ||
+                       kind == ComparisonKind::kIdentifier || kind == ComparisonKind::kPhotoHash;
+  }
+  // Match weight of a pair; *identifiers = identifier comparisons agreeing exactly
+  // on a non-generic value.
+  auto score = [&](uint64_t vector, uint32_t a, uint32_t b, std::vector<ComparisonOutcome>* details,
+                   uint32_t* identifiers) {
     double w = prior_weight;
+    *identifiers = 0;
     for (size_t k = 0; k < K; ++k) {
-      uint32_t agreed = 0;
-      const uint8_t l = comparators[k].Compare(a, b, &agreed);
+      const uint8_t l = LevelOf(vector, k);
       if (l == kNull) continue;
       ComparisonOutcome o;
       o.comparison = static_cast<uint8_t>(k);
       o.level = l;
       o.weight = static_cast<float>(weight[k][l]);
-      if (l == 0 && agreed != 0) {
+      if (l == 1 && comparators[k].kind == ComparisonKind::kEmail && !tf_weight[k].empty()) {
+        // Same local part or letters on different addresses: weighed by how many
+        // records share that key; a key shared by more than generic_threshold
+        // records is generic.
+        const uint32_t records = comparators[k].EmailKeyRecords(a, b);
+        if (records > 0) {
+          if (config.comparisons[k].generic_guard && records > config.generic_threshold) {
+            o.generic = true;
+            o.weight = 0;
+          } else {
+            const double share = static_cast<double>(records) / std::max<uint32_t>(comparators[k].col->non_null, 1);
+            o.tf_adjusted = true;
+            o.weight = static_cast<float>(std::log2(std::max(result.model[k].m[1], 1e-9) / share));
+          }
+        }
+      } else if (l == 0 && (!generic[k].empty() || !tf_weight[k].empty())) {
+        const uint32_t agreed = comparators[k].Agreed(a, b);
         if (!generic[k].empty() && generic[k][agreed]) {
           o.generic = true;
           o.weight = 0;
-        } else if (!tf_weight[k].empty()) {
+        } else if (!tf_weight[k].empty() && agreed != 0) {
           o.tf_adjusted = true;
           o.weight = tf_weight[k][agreed];
         }
       }
+      if (l == 0 && !o.generic && is_identifier[k]) ++*identifiers;
       w += o.weight;
       if (details) details->push_back(o);
     }
     return w;
   };
   const double threshold_weight = std::log2(config.match_probability / (1 - config.match_probability));
-  std::vector<std::vector<std::pair<float, uint64_t>>> per_thread_links(threads);
+  std::vector<std::vector<std::pair<float, uint32_t>>> per_thread_links(std::max(1u, threads));
   ParallelFor(threads, P, [&](size_t lo, size_t hi, unsigned t) {
     auto& out = per_thread_links[t];
     for (size_t p = lo; p < hi; ++p) {
-      // Quick bound from the cached vector: skip pairs whose best case (tf can only
-      // matter on exact levels) cannot pass.
       const uint32_t a = static_cast<uint32_t>(pairs[p] >> 32), b = static_cast<uint32_t>(pairs[p]);
-      const double w = score(a, b, nullptr);
-      if (w >= threshold_weight) out.emplace_back(static_cast<float>(w), pairs[p]);
+      uint32_t identifiers = 0;
+      const double w = score(vectors[p], a, b, nullptr, &identifiers);
+      if (w >= threshold_weight || (config.identifier_links > 0 && identifiers >= config.identifier_links)) {
+        out.emplace_back(static_cast<float>(w), static_cast<uint32_t>(p));
+      }
     }
   });
-  std::vector<std::pair<float, uint64_t>> links;
+  std::vector<std::pair<float, uint32_t>> links;  // (match weight, pair index)
   for (auto& v : per_thread_links) {
     links.insert(links.end(), v.begin(), v.end());
-    std::vector<std::pair<float, uint64_t>>().swap(v);
+    std::vector<std::pair<float, uint32_t>>().swap(v);
   }
-  std::vector<uint64_t>().swap(vectors);
-  std::vector<uint64_t>().swap(pairs);
-  std::vector<uint32_t>().swap(masks);
   result.stats.links = links.size();
-  // Strongest links first, so the chaining guard keeps the best evidence.
+  result.stats.seconds_score = Since(t0);
+
+  // ---- 6. Clustering: strongest links first, so the chaining guard keeps the best
+  // evidence.
+  t0 = Clock::now();
   std::sort(links.begin(), links.end(), [](const auto& x, const auto& y) {
     return x.first != y.first ? x.first > y.first : x.second < y.second;
   });
   UnionFind uf(n);
-  std::vector<uint64_t> tree_edges;
-  std::vector<uint32_t> held_back;  // record a of refused links
-  for (const auto& [w, pair] : links) {
-    uint32_t a = uf.Find(static_cast<uint32_t>(pair >> 32)), b = uf.Find(static_cast<uint32_t>(pair));
+  std::vector<uint32_t> tree_edges;  // pair indexes
+  std::vector<uint32_t> held_back;   // roots of refused links
+  for (const auto& [w, p] : links) {
+    uint32_t a = uf.Find(static_cast<uint32_t>(pairs[p] >> 32)), b = uf.Find(static_cast<uint32_t>(pairs[p]));
     if (a == b) continue;
     if (config.max_cluster_size > 0 && uf.size[a] + uf.size[b] > config.max_cluster_size) {
       held_back.push_back(a);
@@ -898,7 +1248,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     if (uf.size[a] < uf.size[b]) std::swap(a, b);
     uf.parent[b] = a;
     uf.size[a] += uf.size[b];
-    tree_edges.push_back(pair);
+    tree_edges.push_back(p);
   }
   // Personas in order of their first member.
   std::vector<uint32_t> persona_of_root(n, UINT32_MAX);
@@ -914,16 +1264,20 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     result.personas[persona_of_root[root]].members.push_back(r);
   }
   for (uint32_t root : held_back) ++result.personas[result.persona_of[root]].held_back_links;
-  for (uint64_t pair : tree_edges) {
+  for (uint32_t p : tree_edges) {
     Link link;
-    link.a = static_cast<uint32_t>(pair >> 32);
-    link.b = static_cast<uint32_t>(pair);
-    link.match_weight = score(link.a, link.b, &link.comparisons);
+    link.a = static_cast<uint32_t>(pairs[p] >> 32);
+    link.b = static_cast<uint32_t>(pairs[p]);
+    uint32_t identifiers = 0;
+    link.match_weight = score(vectors[p], link.a, link.b, &link.comparisons, &identifiers);
+    link.by_shared_identifiers = link.match_weight < threshold_weight;
     link.probability = 1.0 / (1.0 + std::exp2(-link.match_weight));
     Persona& persona = result.personas[result.persona_of[link.a]];
     persona.min_link_probability = std::min(persona.min_link_probability, link.probability);
     persona.links.push_back(std::move(link));
   }
+  std::vector<uint64_t>().swap(vectors);
+  std::vector<uint64_t>().swap(pairs);
   // Identifiers shared inside each persona.
   static const char* const kSharedFields[] = {"email", "phone", "national_id", "bank_account", "payout",
                                               "address", "github", "linkedin", "photo"};
@@ -931,19 +1285,23 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   for (const char* f : kSharedFields) {
     if (const Column* c = column_of(f)) shared_cols.push_back(c);
   }
+  std::vector<uint32_t> seen;
   for (Persona& persona : result.personas) {
     if (persona.members.size() < 2) continue;
     for (const Column* col : shared_cols) {
-      std::unordered_map<uint32_t, uint32_t> seen;
+      seen.clear();
       for (uint32_t r : persona.members) {
-        for (uint32_t i = col->Begin(r); i < col->End(r); ++i) ++seen[col->ids[i]];
+        for (uint32_t i = col->Begin(r); i < col->End(r); ++i) seen.push_back(col->ids[i]);
       }
-      std::vector<std::pair<uint32_t, uint32_t>> shared(seen.begin(), seen.end());
-      std::sort(shared.begin(), shared.end());
-      for (const auto& [id, members] : shared) {
-        if (members < 2) continue;
-        persona.shared.push_back(
-            {col->field, col->dict[id], members, col->count[id] > config.generic_threshold});
+      std::sort(seen.begin(), seen.end());
+      for (size_t i = 0; i < seen.size();) {
+        size_t j = i;
+        while (j < seen.size() && seen[j] == seen[i]) ++j;
+        if (j - i >= 2) {
+          persona.shared.push_back({col->field, std::string(col->dict.Value(seen[i])), static_cast<uint32_t>(j - i),
+                                    col->count[seen[i]] > config.generic_threshold});
+        }
+        i = j;
       }
     }
   }
@@ -959,12 +1317,13 @@ std::string DescribeLink(const ResolutionResult& result, const Link& link) {
     if (!out.empty()) out += ", ";
     out += fmt::format("{} {}{} {:+.1f}", m.field, m.levels[o.level], o.generic ? " (generic value)" : "", o.weight);
   }
+  if (link.by_shared_identifiers) out += "; linked by shared identifiers although the score is below the threshold";
   return out;
 }
 
 std::string NormalizedFieldValue(const Person& person, const std::string& field, const LinkageConfig& config) {
   std::vector<std::string> values;
-  NormalizeField(person, field, TypeOfField(field), config, values);
+  NormalizeField(person, ReaderOf(field), config, values);
   return values.empty() ? std::string() : values.front();
 }
 

@@ -59,6 +59,9 @@ struct Link {
   uint32_t a = 0, b = 0;       // record indexes into the input vector
   double match_weight = 0;     // log2 posterior odds (prior included)
   double probability = 0;
+  // Linked by identifier_links shared identifiers although the score was below
+  // the threshold (names disagree: one operator, several claimed people).
+  bool by_shared_identifiers = false;
   std::vector<ComparisonOutcome> comparisons;  // null comparisons omitted
 };
 
@@ -97,7 +100,7 @@ struct ResolutionStats {
   uint64_t held_back_links = 0;
   uint64_t personas = 0;        // including single-record personas
   double prior = 0;             // estimated match rate among candidate pairs
-  double seconds_normalize = 0, seconds_block = 0, seconds_compare = 0, seconds_train = 0,
+  double seconds_normalize = 0, seconds_block = 0, seconds_compare = 0, seconds_train = 0, seconds_score = 0,
          seconds_cluster = 0;
 };
 

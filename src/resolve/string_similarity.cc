@@ -7,6 +7,16 @@
 
 namespace impostor {
 
+namespace {
+
+double WinklerBoost(std::string_view a, std::string_view b, double jaro) {
+  int prefix = 0;
+  while (prefix < 4 && prefix < static_cast<int>(a.size()) && a[prefix] == b[prefix]) ++prefix;
+  return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+}  // namespace
+
 double JaroWinkler(std::string_view a, std::string_view b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
@@ -15,17 +25,35 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   const int la = static_cast<int>(a.size());
   const int lb = static_cast<int>(b.size());
   const int window = std::max(0, lb / 2 - 1);
-  // Names are short; stack flags for the common case.
-  std::array<uint8_t, 128> fa_small{}, fb_small{};
-  std::vector<uint8_t> fa_big, fb_big;
-  uint8_t* fa = fa_small.data();
-  uint8_t* fb = fb_small.data();
-  if (lb > 128) {
-    fa_big.assign(la, 0);
-    fb_big.assign(lb, 0);
-    fa = fa_big.data();
-    fb = fb_big.data();
+  if (lb <= 64) {
+    // Matched flags as bit sets: no buffers to clear per call.
+    uint64_t fa = 0, fb = 0;
+    int matches = 0;
+    for (int i = 0; i < la; ++i) {
+      const int lo = std::max(0, i - window);
+      const int hi = std::min(lb - 1, i + window);
+      for (int j = lo; j <= hi; ++j) {
+        if (!(fb >> j & 1) && a[i] == b[j]) {
+          fa |= uint64_t{1} << i;
+          fb |= uint64_t{1} << j;
+          ++matches;
+          break;
+        }
+      }
+    }
+    if (matches == 0) return 0.0;
+    int transpositions = 0;
+    uint64_t rest_b = fb;
+    for (uint64_t rest_a = fa; rest_a != 0; rest_a &= rest_a - 1) {
+      const int i = __builtin_ctzll(rest_a);
+      const int j = __builtin_ctzll(rest_b);
+      rest_b &= rest_b - 1;
+      if (a[i] != b[j]) ++transpositions;
+    }
+    const double m = matches;
+    return WinklerBoost(a, b, (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0);
   }
+  std::vector<uint8_t> fa(la, 0), fb(lb, 0);
   int matches = 0;
   for (int i = 0; i < la; ++i) {
     const int lo = std::max(0, i - window);
@@ -47,10 +75,7 @@ double JaroWinkler(std::string_view a, std::string_view b) {
     ++j;
   }
   const double m = matches;
-  const double jaro = (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0;
-  int prefix = 0;
-  while (prefix < 4 && prefix < la && a[prefix] == b[prefix]) ++prefix;
-  return jaro + prefix * 0.1 * (1.0 - jaro);
+  return WinklerBoost(a, b, (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0);
 }
 
 int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance) {
@@ -58,8 +83,20 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance
   const int lb = static_cast<int>(b.size());
   if (std::abs(la - lb) > max_distance) return max_distance + 1;
   if (a == b) return 0;
-  // Three rows of the optimal-string-alignment recurrence.
-  std::vector<int> prev2(lb + 1), prev(lb + 1), cur(lb + 1);
+  // Three rows of the optimal-string-alignment recurrence, on the stack for the
+  // short values compared in bulk (no allocation per pair).
+  constexpr int kStackRow = 64;
+  std::array<int, 3 * kStackRow> stack_rows;
+  std::vector<int> heap_rows;
+  int* rows = stack_rows.data();
+  if (lb + 1 > kStackRow) {
+    heap_rows.resize(3 * static_cast<size_t>(lb + 1));
+    rows = heap_rows.data();
+  }
+  const int stride = lb + 1 > kStackRow ? lb + 1 : kStackRow;
+  int* prev2 = rows;
+  int* prev = rows + stride;
+  int* cur = rows + 2 * stride;
   for (int j = 0; j <= lb; ++j) prev[j] = j;
   for (int i = 1; i <= la; ++i) {
     cur[0] = i;
@@ -72,34 +109,38 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance
       row_min = std::min(row_min, v);
     }
     if (row_min > max_distance) return max_distance + 1;
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
+    int* recycled = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = recycled;
   }
   return std::min(prev[lb], max_distance + 1);
 }
 
 namespace {
-void SplitTokens(std::string_view s, std::vector<std::string_view>& out) {
-  size_t i = 0;
+
+// Sorted distinct space-separated tokens of s into out (up to `cap`); returns the
+// count, or cap + 1 when s has more tokens than fit.
+size_t SplitTokens(std::string_view s, std::string_view* out, size_t cap) {
+  size_t count = 0, i = 0;
   while (i < s.size()) {
     while (i < s.size() && s[i] == ' ') ++i;
     size_t j = i;
     while (j < s.size() && s[j] != ' ') ++j;
-    if (j > i) out.push_back(s.substr(i, j - i));
+    if (j > i) {
+      if (count == cap) return cap + 1;
+      out[count++] = s.substr(i, j - i);
+    }
     i = j;
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::sort(out, out + count);
+  return static_cast<size_t>(std::unique(out, out + count) - out);
 }
-}  // namespace
 
-double TokenJaccard(std::string_view a, std::string_view b) {
-  std::vector<std::string_view> ta, tb;
-  SplitTokens(a, ta);
-  SplitTokens(b, tb);
-  if (ta.empty() && tb.empty()) return 1.0;
+double JaccardOfSorted(const std::string_view* ta, size_t na, const std::string_view* tb, size_t nb) {
+  if (na == 0 && nb == 0) return 1.0;
   size_t common = 0, i = 0, j = 0;
-  while (i < ta.size() && j < tb.size()) {
+  while (i < na && j < nb) {
     if (ta[i] == tb[j]) {
       ++common, ++i, ++j;
     } else if (ta[i] < tb[j]) {
@@ -108,8 +149,21 @@ double TokenJaccard(std::string_view a, std::string_view b) {
       ++j;
     }
   }
-  const size_t uni = ta.size() + tb.size() - common;
+  const size_t uni = na + nb - common;
   return uni == 0 ? 0.0 : static_cast<double>(common) / uni;
+}
+
+}  // namespace
+
+double TokenJaccard(std::string_view a, std::string_view b) {
+  // Addresses and names have a handful of tokens: stack arrays, no allocation.
+  constexpr size_t kStackTokens = 24;
+  std::array<std::string_view, kStackTokens> sa, sb;
+  const size_t na = SplitTokens(a, sa.data(), kStackTokens), nb = SplitTokens(b, sb.data(), kStackTokens);
+  if (na <= kStackTokens && nb <= kStackTokens) return JaccardOfSorted(sa.data(), na, sb.data(), nb);
+  std::vector<std::string_view> va(a.size() / 2 + 1), vb(b.size() / 2 + 1);
+  const size_t ma = SplitTokens(a, va.data(), va.size()), mb = SplitTokens(b, vb.data(), vb.size());
+  return JaccardOfSorted(va.data(), ma, vb.data(), mb);
 }
 
 std::string Soundex(std::string_view name) {

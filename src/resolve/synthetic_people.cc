@@ -195,6 +195,7 @@ SyntheticPeople GenerateSyntheticPeople(size_t records, uint64_t seed) {
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
   uint32_t identity_id = 0;
+  std::unordered_set<std::string> used_emails;
   while (out.people.size() < records) {
     Identity id;
     id.given = pools.given.Draw(rng);
@@ -206,6 +207,13 @@ SyntheticPeople GenerateSyntheticPeople(size_t records, uint64_t seed) {
       default: id.email_local = id.family + "_" + id.given.substr(0, 1) + std::to_string(1950 + pick(60));
     }
     id.domain = kDomains[pick(std::size(kDomains))];
+    // A mailbox belongs to one person: a namesake who finds the address taken adds digits.
+    auto mailbox = [&] {
+      std::string local = id.email_local;
+      if (id.domain == "gmail.com") local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
+      return local + "@" + id.domain;
+    };
+    while (!used_emails.insert(mailbox()).second) id.email_local += std::to_string(pick(10));
     id.phone = fmt::format("{}{:03d}{:04d}", 201 + pick(700), pick(1000), pick(10000));
     id.street_no = std::to_string(1 + pick(9999));
     id.street = pools.street.Draw(rng);
