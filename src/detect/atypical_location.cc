@@ -136,7 +136,7 @@ DetectorInfo AtypicalLocationInfo() {
           {"learning_signins", "10", "count", "...or after this many sign-ins, whichever comes first"},
           {"org_common_share", "0.2", "share", "a country used by at least this share of accounts weighs less"},
           {"org_min_accounts", "20", "count", "the organisation share is used only with this many baselines"},
-          {"new_asn", "true", "", "also report a new network (ASN) inside a known country"},
+          {"new_asn", "false", "", "also report a new network (ASN) inside a known country (noisy: home, office and phone networks differ)"},
           {"watch_countries", "[KP, CN, RU]", "ISO 3166 codes", "a new country in this list is High severity"},
       }};
 }

@@ -25,7 +25,7 @@ struct AtypicalLocationOptions {
   int learning_signins = 10;
   double org_common_share = 0.2;  // a country used by at least this share of accounts is "common"
   int org_min_accounts = 20;      // the share is trusted only with this many baselines
-  bool new_asn = true;            // also report a new network inside a known country
+  bool new_asn = false;           // also report a new network inside a known country (noisy: home, office, phone)
   std::vector<std::string> watch_countries = {"KP", "CN", "RU"};
 
   static AtypicalLocationOptions FromParams(const DetectorParams& params);

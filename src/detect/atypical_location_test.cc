@@ -64,8 +64,17 @@ TEST(AtypicalLocationTest, OrganisationCommonCountryWeighsLess) {
   EXPECT_EQ(h.findings()[0].severity, Severity::kLow);
 }
 
-TEST(AtypicalLocationTest, NewAsnInKnownCountryIsLow) {
-  Harness h(MakeAtypicalLocationDetector({}));
+TEST(AtypicalLocationTest, NewAsnInKnownCountryIsLowWhenEnabled) {
+  AtypicalLocationOptions with_asn;
+  with_asn.new_asn = true;
+  Harness off(MakeAtypicalLocationDetector({}));
+  Learn(off, "d@x");
+  SignIn other_network = At("d@x", "2024-04-20T14:00:00Z", "74.1.1.1", 40.7, -74.0, "US");
+  other_network.net.asn = 701;
+  off.Feed(other_network);
+  EXPECT_TRUE(off.findings().empty());  // off by default
+
+  Harness h(MakeAtypicalLocationDetector(with_asn));
   Learn(h, "d@x");
   SignIn s = At("d@x", "2024-04-20T14:00:00Z", "74.1.1.1", 40.7, -74.0, "US");
   s.net.asn = 701;

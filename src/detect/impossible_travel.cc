@@ -212,6 +212,10 @@ class ImpossibleTravelDetector final : public SignInDetector {
 
     int sev = corridor ? static_cast<int>(Severity::kCritical) : static_cast<int>(Severity::kHigh);
     if (anonymized) --sev;
+    // One end on the organisation's own egress: that address places the company's
+    // VPN concentrator, not the person (the complaint behind MDCA docs #661). Kept
+    // as context, never an alert; both ends on it were dropped in Judge().
+    if (one_org_egress) sev = static_cast<int>(Severity::kInformational);
     double conf = 0.7;
     double ratio = j.speed_kmh / opt_.max_speed_kmh;
     if (ratio > 2) conf += 0.1;

@@ -17,8 +17,9 @@
 // Severity: High; Critical on a corridor (one end in the account's home country,
 // the other in a watch country such as CN, RU, KP); one level lower when an end
 // is a VPN, Tor, hosting or relay address (kept, never dropped: the operators use
-// VPNs); dropped when both ends are the organisation's own egress or the IPs are
-// equal (a re-geolocated address).
+// VPNs); Informational when one end is the organisation's own egress (it places
+// the company's VPN concentrator, not the person); dropped when both ends are, or
+// the IPs are equal (a re-geolocated address).
 //
 // Thread safety: see SignInDetector.
 #ifndef IMPOSTOR_DETECT_IMPOSSIBLE_TRAVEL_H_

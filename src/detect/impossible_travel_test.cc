@@ -79,6 +79,18 @@ TEST(ImpossibleTravelTest, OrganisationEgressOnBothEndsIsDropped) {
   EXPECT_TRUE(h.findings().empty());
 }
 
+TEST(ImpossibleTravelTest, OrganisationEgressOnOneEndIsOnlyContext) {
+  Harness h = Make();
+  h.Feed(At("e2@x", "2024-05-01T10:00:00Z", "72.229.28.185", kNyLat, kNyLon, "US", "New York"));
+  SignIn corp = At("e2@x", "2024-05-01T11:00:00Z", "198.51.100.10", kLondonLat, kLondonLon, "GB", "London");
+  corp.net.is_org_egress = true;
+  h.Feed(corp);
+  ASSERT_EQ(h.findings().size(), 1u);
+  EXPECT_EQ(h.findings()[0].severity, Severity::kInformational);
+  EXPECT_NE(h.findings()[0].explanation.find("London, GB end is corporate egress"), std::string::npos)
+      << h.findings()[0].explanation;
+}
+
 TEST(ImpossibleTravelTest, VpnEndIsDemotedButKept) {
   Harness h = Make();
   h.Feed(At("f@x", "2024-05-01T13:00:00Z", "72.229.28.185", kNyLat, kNyLon, "US"));

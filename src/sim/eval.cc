@@ -319,7 +319,9 @@ EvalReport Evaluate(const EvalTruth& t, const std::vector<Finding>& findings,
   std::map<std::string, TimeMs> first_finding;
   std::map<std::string, std::map<std::string, uint64_t>> account_detector_findings;
   for (const Finding& f : findings) {
-    by_detector[f.detector].push_back(&f);
+    // Informational findings are context for the analyst, not detections: they
+    // count towards an account's score but not towards a detector's precision.
+    if (f.severity > Severity::kInformational) by_detector[f.detector].push_back(&f);
     bool resolved = false;
     auto touched = TouchedAccounts(t, f, &resolved);
     if (!resolved) ++r.unresolved_findings;
