@@ -95,6 +95,7 @@ u_sample_pairs: 50000
 em_iterations: 30
 max_cluster_size: 0
 identifier_links: 2
+core_check: true
 )";
 
 Result<LinkageConfig> ParseNode(const YAML::Node& root, const std::string& origin) {
@@ -103,7 +104,7 @@ Result<LinkageConfig> ParseNode(const YAML::Node& root, const std::string& origi
   static const std::set<std::string> kKnown = {
       "columns", "default_region", "date_order", "comparisons", "blocking", "generic_threshold",
       "max_block_size", "match_probability", "u_sample_pairs", "em_iterations", "max_cluster_size",
-      "threads", "catalog_dir", "identifier_links"};
+      "threads", "catalog_dir", "identifier_links", "core_check"};
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     if (!kKnown.count(key)) return Status::InvalidArgument(origin + ": unknown key '" + key + "'");
@@ -195,6 +196,13 @@ Result<LinkageConfig> ParseNode(const YAML::Node& root, const std::string& origi
   IMPOSTOR_RETURN_IF_ERROR(positive("max_cluster_size", &config.max_cluster_size));
   IMPOSTOR_RETURN_IF_ERROR(positive("threads", &config.threads));
   IMPOSTOR_RETURN_IF_ERROR(positive("identifier_links", &config.identifier_links));
+  if (root["core_check"]) {
+    try {
+      config.core_check = root["core_check"].as<bool>();
+    } catch (const YAML::Exception&) {
+      return Status::InvalidArgument(origin + ": core_check: must be true or false");
+    }
+  }
   if (root["catalog_dir"]) config.catalog_dir = root["catalog_dir"].as<std::string>();
   if (config.match_probability <= 0 || config.match_probability >= 1) {
     return Status::InvalidArgument(origin + ": match_probability: must be between 0 and 1");

@@ -95,6 +95,10 @@ struct LinkageConfig {
   // one operator behind several claimed people shares mailboxes, numbers and
   // accounts, not names. 0 = off.
   uint32_t identifier_links = 2;
+  // Chaining guard: a link joining two personas of two or more records each must
+  // also hold (reach the threshold) between one endpoint and the other persona's
+  // core record, unless it is very strong.
+  bool core_check = true;
   unsigned threads = 0;                // 0 = all cores
   std::string catalog_dir;             // data/catalog; "" = the installed one
 };

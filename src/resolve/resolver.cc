@@ -607,16 +607,18 @@ struct Comparator {
         }
         if (same_key && !EmailAgreementIsName(ia, ib, ra, rb)) return 1;
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 3;
+        const size_t at_a = a.rfind('@'), at_b = b.rfind('@');
+        if (at_a == std::string_view::npos || at_b == std::string_view::npos) return same_key ? kNoEvidence : 3;
+        const std::string_view local_a = a.substr(0, at_a), local_b = b.substr(0, at_b);
+        auto close_domains = [&] { return JaroWinkler(a.substr(at_a + 1), b.substr(at_b + 1)) >= 0.88; };
+        if (same_key) {
+          // Letters that are only the name ("rmartin464" / "rmartin313") are no
+          // evidence either way; one handle with a mistyped domain is a typo.
+          return local_a == local_b && close_domains() ? 2 : kNoEvidence;
+        }
         // A typo of one address: local parts and domains both close. (Whole-address
         // similarity would let a shared "@gmail.com" make strangers look alike.)
-        const size_t at_a = a.rfind('@'), at_b = b.rfind('@');
-        if (at_a != std::string_view::npos && at_b != std::string_view::npos &&
-            JaroWinkler(a.substr(0, at_a), b.substr(0, at_b)) >= 0.88 &&
-            JaroWinkler(a.substr(at_a + 1), b.substr(at_b + 1)) >= 0.88) {
-          return 2;
-        }
-        // Letters that are only the name: no evidence either way.
-        return same_key ? kNoEvidence : 3;
+        return JaroWinkler(local_a, local_b) >= 0.88 && close_domains() ? 2 : 3;
       }
       case ComparisonKind::kPhone:
         if (IsOpaqueHash(a) || IsOpaqueHash(b)) return 2;
@@ -1233,13 +1235,34 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   std::sort(links.begin(), links.end(), [](const auto& x, const auto& y) {
     return x.first != y.first ? x.first > y.first : x.second < y.second;
   });
+  // On-demand comparison of two records (not necessarily a candidate pair).
+  auto LinkHolds = [&](uint32_t x, uint32_t y) {
+    if (x == y) return true;
+    if (x > y) std::swap(x, y);
+    uint64_t v = 0;
+    for (size_t k = 0; k < K; ++k) v |= static_cast<uint64_t>(comparators[k].Compare(x, y)) << (4 * k);
+    uint32_t identifiers = 0;
+    const double w = score(v, x, y, nullptr, &identifiers);
+    return w >= threshold_weight || (config.identifier_links > 0 && identifiers >= config.identifier_links);
+  };
+  // Links this strong (posterior odds 2^20 beyond the threshold) merge without the core check.
+  const double strong_weight = threshold_weight + 20;
   UnionFind uf(n);
   std::vector<uint32_t> tree_edges;  // pair indexes
   std::vector<uint32_t> held_back;   // roots of refused links
   for (const auto& [w, p] : links) {
     uint32_t a = uf.Find(static_cast<uint32_t>(pairs[p] >> 32)), b = uf.Find(static_cast<uint32_t>(pairs[p]));
     if (a == b) continue;
-    if (config.max_cluster_size > 0 && uf.size[a] + uf.size[b] > config.max_cluster_size) {
+    bool hold = config.max_cluster_size > 0 && uf.size[a] + uf.size[b] > config.max_cluster_size;
+    if (!hold && config.core_check && uf.size[a] >= 2 && uf.size[b] >= 2 && w < strong_weight) {
+      // Two personas of several records each meet: the link must also hold against
+      // one persona's core (its root record), or one shared-identifier pair must
+      // carry it; a single weak bridge between two people does not merge them.
+      const uint32_t ra = static_cast<uint32_t>(pairs[p] >> 32), rb = static_cast<uint32_t>(pairs[p]);
+      hold = !(LinkHolds(rb, a) || LinkHolds(ra, b) || LinkHolds(a, b));
+      if (hold) ++result.stats.core_check_refusals;
+    }
+    if (hold) {
       held_back.push_back(a);
       held_back.push_back(b);
       ++result.stats.held_back_links;

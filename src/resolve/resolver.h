@@ -98,6 +98,7 @@ struct ResolutionStats {
   uint64_t skipped_blocks = 0;  // blocking groups over the size cap
   uint64_t links = 0;           // pairs at or above the threshold
   uint64_t held_back_links = 0;
+  uint64_t core_check_refusals = 0;  // held back because the link did not hold against a core
   uint64_t personas = 0;        // including single-record personas
   double prior = 0;             // estimated match rate among candidate pairs
   double seconds_normalize = 0, seconds_block = 0, seconds_compare = 0, seconds_train = 0, seconds_score = 0,
