@@ -1,0 +1,264 @@
+#include "score/features.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace impostor {
+
+namespace {
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+std::string Lower(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Aggregate columns after the per-detector ones, in order.
+enum Aggregate : size_t {
+  kDetectorsFiring = 0,
+  kTravelMaxSpeed,
+  kTravelCorridorHits,
+  kAnonymizerEvents,
+  kAnonymizerTorOrHosting,
+  kFarmClusterSize,
+  kPersonaClusterSize,
+  kMfaSharedAccounts,
+  kMfaSharedOrganisations,
+  kSharedEgressAccounts,
+  kWorkHoursClaimedFit,
+  kRemoteToolReported,
+  kTenureDays,
+  kAggregateCount,
+};
+
+const char* const kAggregateNames[kAggregateCount] = {
+    "detectors_firing",           "travel_max_speed_kmh",      "travel_corridor_hits",
+    "anonymizer_events",          "anonymizer_tor_or_hosting", "farm_cluster_size",
+    "persona_cluster_size",       "mfa_shared_accounts",       "mfa_shared_organisations",
+    "shared_egress_accounts",     "work_hours_claimed_fit",    "remote_tool_reported",
+    "tenure_days",
+};
+
+constexpr size_t kPerDetector = 3;  // max_severity, max_confidence, count
+
+double Score(const Finding& f) {
+  return static_cast<double>(f.severity) / 5.0 * std::clamp(f.confidence, 0.0, 1.0);
+}
+
+bool IsPersonaDetector(const std::string& d) {
+  return d == "persona.reuse" || d == "identity.rental" || d == "photo.reuse" || d == "payroll.shared_account";
+}
+
+// Reads a number or boolean attribute; NaN when absent.
+double Attribute(simdjson::dom::parser& parser, const std::string& json, const char* key) {
+  simdjson::dom::element doc;
+  if (parser.parse(json).get(doc) != simdjson::SUCCESS) return std::nan("");
+  simdjson::dom::element v;
+  if (doc[key].get(v) != simdjson::SUCCESS) return std::nan("");
+  double d = 0;
+  if (v.get_double().get(d) == simdjson::SUCCESS) return d;
+  int64_t i = 0;
+  if (v.get_int64().get(i) == simdjson::SUCCESS) return static_cast<double>(i);
+  uint64_t u = 0;
+  if (v.get_uint64().get(u) == simdjson::SUCCESS) return static_cast<double>(u);
+  bool b = false;
+  if (v.get_bool().get(b) == simdjson::SUCCESS) return b ? 1.0 : 0.0;
+  return std::nan("");
+}
+
+void Max(float& slot, double v) {
+  if (std::isnan(v)) return;
+  if (std::isnan(slot) || v > slot) slot = static_cast<float>(v);
+}
+void Min(float& slot, double v) {
+  if (std::isnan(v)) return;
+  if (std::isnan(slot) || v < slot) slot = static_cast<float>(v);
+}
+
+}  // namespace
+
+const std::vector<std::string>& ScoredDetectors() {
+  static const std::vector<std::string> kDetectors = {
+      "signin.impossible_travel", "signin.atypical_location",   "signin.anonymizer",
+      "signin.sanctioned_space",  "signin.shared_egress",       "signin.work_hours",
+      "endpoint.rmm_tools",       "endpoint.ip_kvm",            "endpoint.locale_mismatch",
+      "endpoint.location_mismatch", "farm.colocation",          "mfa.shared_factor",
+      "payroll.shared_account",   "persona.reuse",              "identity.rental",
+      "photo.reuse",
+  };
+  return kDetectors;
+}
+
+const std::vector<std::string>& FeatureNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const std::string& d : ScoredDetectors()) {
+      names.push_back(d + ".max_severity");
+      names.push_back(d + ".max_confidence");
+      names.push_back(d + ".count");
+    }
+    for (const char* a : kAggregateNames) names.emplace_back(a);
+    return names;
+  }();
+  return kNames;
+}
+
+std::vector<std::string> AccountsNamed(const Finding& f, const FeatureContext& ctx) {
+  std::vector<std::string> out;
+  auto resolve = [&](const std::string& raw, bool is_account) {
+    std::string low = Lower(raw);
+    if (auto it = ctx.aliases.find(low); it != ctx.aliases.end()) {
+      out.push_back(Lower(it->second));
+    } else if (is_account || low.find('@') != std::string::npos) {
+      out.push_back(low);
+    }
+  };
+  // payroll.shared_account names a payout account, not a sign-in account.
+  resolve(f.entity, f.entity_type == "account" && f.detector != "payroll.shared_account");
+  for (const std::string& r : f.related) resolve(r, false);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const FeatureContext& ctx) {
+  const size_t n_det = ScoredDetectors().size();
+  const size_t cols = FeatureNames().size();
+  const size_t agg0 = n_det * kPerDetector;
+  std::map<std::string, size_t> detector_index;
+  for (size_t i = 0; i < n_det; ++i) detector_index[ScoredDetectors()[i]] = i;
+
+  std::map<std::string, double> tenure;
+  for (const auto& [a, d] : ctx.tenure_days) tenure[Lower(a)] = d;
+  std::set<std::string> restrict_to;
+  for (const std::string& a : ctx.accounts) restrict_to.insert(Lower(a));
+
+  std::map<std::string, std::vector<float>> rows;
+  auto row_of = [&](const std::string& account) -> std::vector<float>* {
+    if (!restrict_to.empty() && !restrict_to.count(account)) return nullptr;
+    auto [it, fresh] = rows.try_emplace(account);
+    if (fresh) {
+      it->second.assign(cols, 0.0f);
+      for (size_t a : {kTravelMaxSpeed, kWorkHoursClaimedFit, kTenureDays}) it->second[agg0 + a] = kMissing;
+      if (auto t = tenure.find(account); t != tenure.end()) it->second[agg0 + kTenureDays] = static_cast<float>(t->second);
+    }
+    return &it->second;
+  };
+  for (const std::string& a : restrict_to) row_of(a);
+
+  simdjson::dom::parser parser;
+  for (const Finding& f : findings) {
+    auto det = detector_index.find(f.detector);
+    std::vector<std::string> named = AccountsNamed(f, ctx);
+    if (named.empty()) continue;
+    const double related = static_cast<double>(f.related.size());
+    for (const std::string& account : named) {
+      std::vector<float>* row = row_of(account);
+      if (row == nullptr) continue;
+      std::vector<float>& r = *row;
+      if (det != detector_index.end()) {
+        size_t base = det->second * kPerDetector;
+        Max(r[base], static_cast<double>(f.severity));
+        Max(r[base + 1], std::clamp(f.confidence, 0.0, 1.0));
+        r[base + 2] += 1.0f;
+      }
+      const std::string& d = f.detector;
+      if (d == "signin.impossible_travel") {
+        Max(r[agg0 + kTravelMaxSpeed], Attribute(parser, f.attributes_json, "speed_kmh"));
+        if (Attribute(parser, f.attributes_json, "corridor") == 1.0) r[agg0 + kTravelCorridorHits] += 1.0f;
+      } else if (d == "signin.anonymizer") {
+        r[agg0 + kAnonymizerEvents] += static_cast<float>(f.count);
+        if (Attribute(parser, f.attributes_json, "tor") == 1.0 || Attribute(parser, f.attributes_json, "hosting") == 1.0) {
+          r[agg0 + kAnonymizerTorOrHosting] = 1.0f;
+        }
+      } else if (d == "farm.colocation") {
+        double size = Attribute(parser, f.attributes_json, "identities");
+        Max(r[agg0 + kFarmClusterSize], std::isnan(size) ? related : size);
+      } else if (IsPersonaDetector(d)) {
+        Max(r[agg0 + kPersonaClusterSize], related);
+      } else if (d == "mfa.shared_factor") {
+        double accounts = Attribute(parser, f.attributes_json, "accounts");
+        Max(r[agg0 + kMfaSharedAccounts], std::isnan(accounts) ? related : accounts);
+        Max(r[agg0 + kMfaSharedOrganisations], Attribute(parser, f.attributes_json, "organisations"));
+      } else if (d == "signin.shared_egress") {
+        double accounts = Attribute(parser, f.attributes_json, "accounts");
+        Max(r[agg0 + kSharedEgressAccounts], std::isnan(accounts) ? related : accounts);
+      } else if (d == "signin.work_hours") {
+        Min(r[agg0 + kWorkHoursClaimedFit], Attribute(parser, f.attributes_json, "claimed_fit"));
+      } else if (d == "endpoint.rmm_tools") {
+        if (Attribute(parser, f.attributes_json, "dprk_reported_tool") == 1.0) r[agg0 + kRemoteToolReported] = 1.0f;
+      }
+    }
+  }
+
+  FeatureMatrix m;
+  m.accounts.reserve(rows.size());
+  m.values.reserve(rows.size() * cols);
+  for (auto& [account, r] : rows) {
+    float firing = 0;
+    for (size_t i = 0; i < n_det; ++i) {
+      if (r[i * kPerDetector + 2] > 0) firing += 1;
+    }
+    r[agg0 + kDetectorsFiring] = firing;
+    m.accounts.push_back(account);
+    m.values.insert(m.values.end(), r.begin(), r.end());
+  }
+  return m;
+}
+
+std::map<std::string, double> SingleDetectorScores(const std::vector<Finding>& findings,
+                                                   const FeatureContext& ctx, const std::string& detector) {
+  std::map<std::string, double> out;
+  for (const Finding& f : findings) {
+    if (f.detector != detector) continue;
+    for (const std::string& a : AccountsNamed(f, ctx)) {
+      double& s = out[a];
+      s = std::max(s, Score(f));
+    }
+  }
+  return out;
+}
+
+const std::map<std::string, double>& NoisyOrWeights() {
+  // Hand-set before any model was trained: how much one finding of the detector at
+  // full severity and confidence says an account is fraud.
+  static const std::map<std::string, double> kWeights = {
+      {"signin.impossible_travel", 0.5},  {"signin.atypical_location", 0.2}, {"signin.anonymizer", 0.3},
+      {"signin.sanctioned_space", 0.6},   {"signin.shared_egress", 0.5},     {"signin.work_hours", 0.4},
+      {"endpoint.rmm_tools", 0.5},        {"endpoint.ip_kvm", 0.8},          {"endpoint.locale_mismatch", 0.4},
+      {"endpoint.location_mismatch", 0.5}, {"farm.colocation", 0.8},          {"mfa.shared_factor", 0.6},
+      {"payroll.shared_account", 0.8},    {"persona.reuse", 0.7},            {"identity.rental", 0.7},
+      {"photo.reuse", 0.7},
+  };
+  return kWeights;
+}
+
+std::map<std::string, double> NoisyOrScores(const std::vector<Finding>& findings, const FeatureContext& ctx) {
+  // Per account and detector, the strongest finding; then combine across detectors.
+  std::map<std::string, std::map<std::string, double>> best;
+  for (const Finding& f : findings) {
+    auto w = NoisyOrWeights().find(f.detector);
+    if (w == NoisyOrWeights().end()) continue;
+    for (const std::string& a : AccountsNamed(f, ctx)) {
+      double& s = best[a][f.detector];
+      s = std::max(s, Score(f));
+    }
+  }
+  std::map<std::string, double> out;
+  for (const auto& [account, per_detector] : best) {
+    double miss = 1.0;
+    for (const auto& [d, s] : per_detector) miss *= 1.0 - NoisyOrWeights().at(d) * s;
+    out[account] = 1.0 - miss;
+  }
+  return out;
+}
+
+}  // namespace impostor

@@ -1,0 +1,66 @@
+// Per-account features for the risk model, computed from the findings of a scan.
+//
+// One row per account; the columns are fixed (FeatureNames()) so that a trained model
+// and a new scan agree on them. Every column, its unit and where it comes from is in
+// docs/risk_model.md. A value the findings do not determine is NaN (XGBoost treats it
+// as missing); a detector that never named the account gives 0 severity, confidence
+// and count.
+//
+// Who a finding names: its entity when entity_type is "account"; its related entities
+// (cluster, persona, device and IP findings list their members there); device ids,
+// hostnames and people record ids are turned into accounts through
+// FeatureContext::aliases. Nationality, ethnicity, language, name origin and country of
+// birth are never features (score_tests checks the names against a deny-list).
+//
+// Thread safety: pure functions over their arguments.
+#ifndef IMPOSTOR_SCORE_FEATURES_H_
+#define IMPOSTOR_SCORE_FEATURES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "detect/finding.h"
+
+namespace impostor {
+
+// The detectors whose findings become per-detector columns, in column order.
+const std::vector<std::string>& ScoredDetectors();
+
+// Column names, in order.
+const std::vector<std::string>& FeatureNames();
+
+struct FeatureContext {
+  // Lower-cased identifier (device id, hostname, people record id) -> account (UPN).
+  std::map<std::string, std::string> aliases;
+  // Accounts that get a row even without any finding (every account of the tenant).
+  std::vector<std::string> accounts;
+  // Account -> days from hire to the end of the scanned window (HR records); accounts
+  // not here get NaN.
+  std::map<std::string, double> tenure_days;
+};
+
+struct FeatureMatrix {
+  std::vector<std::string> accounts;  // row order, lower-cased, sorted
+  std::vector<float> values;          // row-major, accounts.size() x FeatureNames().size()
+  size_t cols() const { return FeatureNames().size(); }
+  float at(size_t row, size_t col) const { return values[row * cols() + col]; }
+};
+
+// The accounts (lower-cased) a finding names.
+std::vector<std::string> AccountsNamed(const Finding& f, const FeatureContext& ctx);
+
+FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const FeatureContext& ctx);
+
+// Baselines the model is compared with (docs/risk_model.md):
+// per account, max severity/5 x confidence of one detector's findings;
+std::map<std::string, double> SingleDetectorScores(const std::vector<Finding>& findings,
+                                                   const FeatureContext& ctx, const std::string& detector);
+// and a noisy-OR 1 - prod(1 - w_d * s_d) over detectors, s_d the per-detector score
+// above and w_d the hand-set weight of NoisyOrWeights().
+const std::map<std::string, double>& NoisyOrWeights();
+std::map<std::string, double> NoisyOrScores(const std::vector<Finding>& findings, const FeatureContext& ctx);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_SCORE_FEATURES_H_

@@ -1,0 +1,138 @@
+#include "score/features.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace impostor {
+namespace {
+
+size_t Col(const std::string& name) {
+  const auto& names = FeatureNames();
+  auto it = std::find(names.begin(), names.end(), name);
+  EXPECT_NE(it, names.end()) << name;
+  return static_cast<size_t>(it - names.begin());
+}
+
+size_t Row(const FeatureMatrix& m, const std::string& account) {
+  auto it = std::find(m.accounts.begin(), m.accounts.end(), account);
+  EXPECT_NE(it, m.accounts.end()) << account;
+  return static_cast<size_t>(it - m.accounts.begin());
+}
+
+Finding Make(const std::string& detector, const std::string& entity_type, const std::string& entity, Severity sev,
+             double conf) {
+  Finding f;
+  f.detector = detector;
+  f.entity_type = entity_type;
+  f.entity = entity;
+  f.severity = sev;
+  f.confidence = conf;
+  return f;
+}
+
+TEST(FeatureNamesTest, NoProtectedAttributeIsAFeature) {
+  const char* kDenied[] = {"nationality", "national", "citizen", "ethnic", "race", "language", "lang", "locale_name",
+                           "name_origin", "origin", "birth", "religion", "surname", "given_name", "accent"};
+  for (const std::string& name : FeatureNames()) {
+    std::string low = name;
+    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* d : kDenied) EXPECT_EQ(low.find(d), std::string::npos) << "feature '" << name << "' mentions " << d;
+  }
+}
+
+TEST(FeatureNamesTest, UniqueAndPerDetectorTriples) {
+  auto names = FeatureNames();
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+  EXPECT_GE(FeatureNames().size(), ScoredDetectors().size() * 3);
+}
+
+TEST(ExtractFeaturesTest, PerDetectorMaxAndCount) {
+  std::vector<Finding> fs;
+  fs.push_back(Make("signin.anonymizer", "account", "Alice@X.com", Severity::kLow, 0.4));
+  fs.back().count = 5;
+  fs.back().attributes_json = R"({"provider":"astrill","tor":false,"hosting":true})";
+  fs.push_back(Make("signin.anonymizer", "account", "alice@x.com", Severity::kHigh, 0.3));
+  fs.back().count = 2;
+  fs.push_back(Make("signin.impossible_travel", "account", "alice@x.com", Severity::kCritical, 0.9));
+  fs.back().attributes_json = R"({"speed_kmh":5400,"corridor":true})";
+  fs.push_back(Make("signin.impossible_travel", "account", "alice@x.com", Severity::kHigh, 0.7));
+  fs.back().attributes_json = R"({"speed_kmh":9100,"corridor":false})";
+  FeatureContext ctx;
+  ctx.accounts = {"alice@x.com", "bob@x.com"};
+  ctx.tenure_days = {{"bob@x.com", 400}};
+  FeatureMatrix m = ExtractFeatures(fs, ctx);
+  ASSERT_EQ(m.accounts.size(), 2u);
+  ASSERT_EQ(m.values.size(), 2 * FeatureNames().size());
+  size_t a = Row(m, "alice@x.com"), b = Row(m, "bob@x.com");
+  EXPECT_EQ(m.at(a, Col("signin.anonymizer.max_severity")), 4.0f);
+  EXPECT_FLOAT_EQ(m.at(a, Col("signin.anonymizer.max_confidence")), 0.4f);
+  EXPECT_EQ(m.at(a, Col("signin.anonymizer.count")), 2.0f);
+  EXPECT_EQ(m.at(a, Col("anonymizer_events")), 7.0f);
+  EXPECT_EQ(m.at(a, Col("anonymizer_tor_or_hosting")), 1.0f);
+  EXPECT_EQ(m.at(a, Col("travel_max_speed_kmh")), 9100.0f);
+  EXPECT_EQ(m.at(a, Col("travel_corridor_hits")), 1.0f);
+  EXPECT_EQ(m.at(a, Col("detectors_firing")), 2.0f);
+  EXPECT_TRUE(std::isnan(m.at(a, Col("tenure_days"))));
+  // Bob has no finding: zeros, missing travel speed, known tenure.
+  EXPECT_EQ(m.at(b, Col("signin.anonymizer.count")), 0.0f);
+  EXPECT_EQ(m.at(b, Col("detectors_firing")), 0.0f);
+  EXPECT_TRUE(std::isnan(m.at(b, Col("travel_max_speed_kmh"))));
+  EXPECT_EQ(m.at(b, Col("tenure_days")), 400.0f);
+}
+
+TEST(ExtractFeaturesTest, ClusterDeviceAndPersonaFindingsNameTheirMembers) {
+  std::vector<Finding> fs;
+  Finding farm = Make("farm.colocation", "cluster", "farm-7", Severity::kCritical, 0.9);
+  farm.related = {"a@x.com", "b@y.com", "c@z.com"};
+  farm.attributes_json = R"({"cluster_id":"aa:bb","identities":3})";
+  fs.push_back(farm);
+  Finding kvm = Make("endpoint.ip_kvm", "device", "LAPTOP-42", Severity::kHigh, 0.8);
+  kvm.related = {"b@y.com"};
+  fs.push_back(kvm);
+  Finding rmm = Make("endpoint.rmm_tools", "device", "LAPTOP-9", Severity::kHigh, 0.7);  // no related: alias
+  rmm.attributes_json = R"({"dprk_reported_tool":true})";
+  fs.push_back(rmm);
+  Finding persona = Make("persona.reuse", "persona", "persona-1", Severity::kHigh, 0.8);
+  persona.related = {"hr-1", "ats-2", "hr-3", "ats-4"};
+  fs.push_back(persona);
+  Finding mfa = Make("mfa.shared_factor", "cluster", "+15550100", Severity::kHigh, 0.9);
+  mfa.related = {"a@x.com", "c@z.com"};
+  mfa.attributes_json = R"({"accounts":2,"organisations":2})";
+  fs.push_back(mfa);
+  FeatureContext ctx;
+  ctx.aliases = {{"laptop-9", "c@z.com"}, {"hr-1", "a@x.com"}, {"hr-3", "b@y.com"}};
+  FeatureMatrix m = ExtractFeatures(fs, ctx);
+  ASSERT_EQ(m.accounts, (std::vector<std::string>{"a@x.com", "b@y.com", "c@z.com"}));
+  size_t a = 0, b = 1, c = 2;
+  for (size_t r : {a, b, c}) EXPECT_EQ(m.at(r, Col("farm_cluster_size")), 3.0f);
+  EXPECT_EQ(m.at(b, Col("endpoint.ip_kvm.count")), 1.0f);
+  EXPECT_EQ(m.at(a, Col("endpoint.ip_kvm.count")), 0.0f);
+  EXPECT_EQ(m.at(c, Col("endpoint.rmm_tools.max_severity")), 4.0f);
+  EXPECT_EQ(m.at(c, Col("remote_tool_reported")), 1.0f);
+  EXPECT_EQ(m.at(a, Col("persona_cluster_size")), 4.0f);
+  EXPECT_EQ(m.at(b, Col("persona.reuse.count")), 1.0f);
+  EXPECT_EQ(m.at(c, Col("persona.reuse.count")), 0.0f);
+  EXPECT_EQ(m.at(a, Col("mfa_shared_accounts")), 2.0f);
+  EXPECT_EQ(m.at(c, Col("mfa_shared_organisations")), 2.0f);
+  EXPECT_EQ(m.at(b, Col("mfa_shared_accounts")), 0.0f);
+}
+
+TEST(BaselinesTest, SingleDetectorAndNoisyOr) {
+  std::vector<Finding> fs;
+  fs.push_back(Make("endpoint.ip_kvm", "device", "d1", Severity::kCritical, 1.0));
+  fs.back().related = {"a@x.com"};
+  fs.push_back(Make("signin.anonymizer", "account", "a@x.com", Severity::kMedium, 0.5));
+  FeatureContext ctx;
+  auto kvm = SingleDetectorScores(fs, ctx, "endpoint.ip_kvm");
+  EXPECT_DOUBLE_EQ(kvm.at("a@x.com"), 1.0);
+  auto noisy = NoisyOrScores(fs, ctx);
+  double w_kvm = NoisyOrWeights().at("endpoint.ip_kvm"), w_anon = NoisyOrWeights().at("signin.anonymizer");
+  EXPECT_NEAR(noisy.at("a@x.com"), 1 - (1 - w_kvm) * (1 - w_anon * 0.6 * 0.5), 1e-12);
+}
+
+}  // namespace
+}  // namespace impostor

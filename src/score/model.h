@@ -1,0 +1,120 @@
+// RiskModel: a gradient-boosted tree ensemble (XGBoost, binary:logistic) over the
+// per-account features of features.h, with a Platt step that calibrates its
+// probability and per-feature contributions (TreeSHAP) that explain each score.
+//
+// The model file is XGBoost's JSON model; the feature names and the calibration are
+// stored in it as booster attributes, so one file is the whole model.
+//
+// Ownership: a RiskModel owns its XGBoost booster handle (freed in the destructor);
+// movable, not copyable. Thread safety: Predict and Contributions on one object must
+// not run concurrently (XGBoost's prediction buffers are per booster); distinct objects
+// are independent.
+#ifndef IMPOSTOR_SCORE_MODEL_H_
+#define IMPOSTOR_SCORE_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace impostor {
+
+// Training parameters; defaults are documented in docs/risk_model.md and
+// models/train_params.yaml.
+struct TrainParams {
+  int max_depth = 4;
+  double eta = 0.1;                 // learning rate
+  int rounds = 300;                 // most boosting rounds
+  int early_stopping_rounds = 30;   // stop when validation logloss has not improved for this many rounds
+  double min_child_weight = 1.0;
+  double subsample = 0.9;
+  double colsample_bytree = 0.9;
+  double scale_pos_weight = 1.0;    // weight of fraud rows relative to legitimate ones
+  int nthread = 2;
+  uint64_t seed = 7;
+  bool calibrate = true;            // fit a Platt step on the validation rows
+};
+
+// Reads a YAML file of the keys above; keys not given keep their defaults. An
+// unknown key or a bad value is an error naming the file and the key.
+Result<TrainParams> LoadTrainParams(const std::string& path);
+
+// A dense row-major matrix of features with optional labels (0/1).
+struct Dataset {
+  size_t rows = 0, cols = 0;
+  std::vector<float> values;  // rows x cols; NaN = missing
+  std::vector<float> labels;  // empty, or one per row
+};
+
+struct TrainReport {
+  int best_iteration = -1;  // rounds kept (early stopping), -1 when no validation set
+  double best_validation_logloss = 0;
+  double platt_a = 1, platt_b = 0;  // calibrated p = sigmoid(a * margin + b)
+};
+
+// One feature's share of a score, in log-odds.
+struct Contribution {
+  std::string feature;
+  float value = 0;
+};
+
+class RiskModel {
+ public:
+  RiskModel();
+  ~RiskModel();
+  RiskModel(RiskModel&&) noexcept;
+  RiskModel& operator=(RiskModel&&) noexcept;
+  RiskModel(const RiskModel&) = delete;
+  RiskModel& operator=(const RiskModel&) = delete;
+
+  // Trains on `train`; with a non-empty `validation`, stops early on its logloss and
+  // fits the calibration on it.
+  static Result<RiskModel> Train(const Dataset& train, const Dataset& validation,
+                                 const std::vector<std::string>& feature_names, const TrainParams& params,
+                                 TrainReport* report);
+  static Result<RiskModel> Load(const std::string& path);
+  Status Save(const std::string& path) const;
+
+  const std::vector<std::string>& feature_names() const { return feature_names_; }
+
+  // Raw margins (log-odds), one per row.
+  Result<std::vector<float>> Margins(const Dataset& data) const;
+  // Calibrated probabilities of fraud, one per row.
+  Result<std::vector<float>> Predict(const Dataset& data) const;
+  // Per row, cols + 1 contributions in log-odds (the last is the bias); each row sums
+  // to the row's margin.
+  Result<std::vector<float>> Contributions(const Dataset& data) const;
+  // The `k` largest positive contributions of one row of Contributions().
+  std::vector<Contribution> TopContributions(const std::vector<float>& contributions, size_t row, size_t k) const;
+
+  double platt_a() const { return platt_a_; }
+  double platt_b() const { return platt_b_; }
+
+ private:
+  struct Booster;
+  std::unique_ptr<Booster> booster_;
+  std::vector<std::string> feature_names_;
+  double platt_a_ = 1, platt_b_ = 0;
+};
+
+// Reliability of probabilities: per bin of predicted value, the mean predicted and
+// the observed fraud share.
+struct ReliabilityBin {
+  double lo = 0, hi = 0;
+  uint64_t n = 0;
+  double mean_predicted = 0, observed = 0;
+};
+std::vector<ReliabilityBin> Reliability(const std::vector<float>& predicted, const std::vector<float>& labels,
+                                        int bins = 10);
+// Expected calibration error: the n-weighted mean |mean_predicted - observed|.
+double ExpectedCalibrationError(const std::vector<ReliabilityBin>& bins);
+
+// Fits p = sigmoid(a * margin + b) to labels by Newton's method on the log loss
+// (Platt scaling, with Platt's smoothed targets).
+void FitPlatt(const std::vector<float>& margins, const std::vector<float>& labels, double* a, double* b);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_SCORE_MODEL_H_
