@@ -1259,7 +1259,8 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       // one persona's core (its root record), or one shared-identifier pair must
       // carry it; a single weak bridge between two people does not merge them.
       const uint32_t ra = static_cast<uint32_t>(pairs[p] >> 32), rb = static_cast<uint32_t>(pairs[p]);
-      hold = !(LinkHolds(rb, a) || LinkHolds(ra, b) || LinkHolds(a, b));
+      // An endpoint that is its persona's core makes the link itself the check.
+      hold = !(ra == a || rb == b || LinkHolds(rb, a) || LinkHolds(ra, b) || LinkHolds(a, b));
       if (hold) ++result.stats.core_check_refusals;
     }
     if (hold) {
@@ -1276,29 +1277,44 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   // Personas in order of their first member.
   std::vector<uint32_t> persona_of_root(n, UINT32_MAX);
   result.persona_of.assign(n, 0);
+  {
+    size_t roots = 0;
+    for (uint32_t r = 0; r < n; ++r) roots += uf.Find(r) == r;
+    result.personas.reserve(roots);
+  }
   for (uint32_t r = 0; r < n; ++r) {
     const uint32_t root = uf.Find(r);
     if (persona_of_root[root] == UINT32_MAX) {
       persona_of_root[root] = static_cast<uint32_t>(result.personas.size());
       result.personas.emplace_back();
-      result.personas.back().id = fmt::format("persona-{}", result.personas.size());
+      result.personas.back().id = "persona-" + std::to_string(result.personas.size());
     }
     result.persona_of[r] = persona_of_root[root];
     result.personas[persona_of_root[root]].members.push_back(r);
   }
   for (uint32_t root : held_back) ++result.personas[result.persona_of[root]].held_back_links;
-  for (uint32_t p : tree_edges) {
-    Link link;
-    link.a = static_cast<uint32_t>(pairs[p] >> 32);
-    link.b = static_cast<uint32_t>(pairs[p]);
-    uint32_t identifiers = 0;
-    link.match_weight = score(vectors[p], link.a, link.b, &link.comparisons, &identifiers);
-    link.by_shared_identifiers = link.match_weight < threshold_weight;
-    link.probability = 1.0 / (1.0 + std::exp2(-link.match_weight));
+  // Explanations of the spanning-tree links, built in parallel, then handed to
+  // their personas in link order.
+  std::vector<Link> tree_links(tree_edges.size());
+  ParallelFor(threads, tree_edges.size(), [&](size_t lo, size_t hi, unsigned) {
+    for (size_t e = lo; e < hi; ++e) {
+      const uint32_t p = tree_edges[e];
+      Link& link = tree_links[e];
+      link.a = static_cast<uint32_t>(pairs[p] >> 32);
+      link.b = static_cast<uint32_t>(pairs[p]);
+      uint32_t identifiers = 0;
+      link.comparisons.reserve(K);
+      link.match_weight = score(vectors[p], link.a, link.b, &link.comparisons, &identifiers);
+      link.by_shared_identifiers = link.match_weight < threshold_weight;
+      link.probability = 1.0 / (1.0 + std::exp2(-link.match_weight));
+    }
+  });
+  for (Link& link : tree_links) {
     Persona& persona = result.personas[result.persona_of[link.a]];
     persona.min_link_probability = std::min(persona.min_link_probability, link.probability);
     persona.links.push_back(std::move(link));
   }
+  std::vector<Link>().swap(tree_links);
   std::vector<uint64_t>().swap(vectors);
   std::vector<uint64_t>().swap(pairs);
   // Identifiers shared inside each persona.
@@ -1308,26 +1324,29 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   for (const char* f : kSharedFields) {
     if (const Column* c = column_of(f)) shared_cols.push_back(c);
   }
-  std::vector<uint32_t> seen;
-  for (Persona& persona : result.personas) {
-    if (persona.members.size() < 2) continue;
-    for (const Column* col : shared_cols) {
-      seen.clear();
-      for (uint32_t r : persona.members) {
-        for (uint32_t i = col->Begin(r); i < col->End(r); ++i) seen.push_back(col->ids[i]);
-      }
-      std::sort(seen.begin(), seen.end());
-      for (size_t i = 0; i < seen.size();) {
-        size_t j = i;
-        while (j < seen.size() && seen[j] == seen[i]) ++j;
-        if (j - i >= 2) {
-          persona.shared.push_back({col->field, std::string(col->dict.Value(seen[i])), static_cast<uint32_t>(j - i),
-                                    col->count[seen[i]] > config.generic_threshold});
+  ParallelFor(threads, result.personas.size(), [&](size_t lo, size_t hi, unsigned) {
+    std::vector<uint32_t> seen;
+    for (size_t pi = lo; pi < hi; ++pi) {
+      Persona& persona = result.personas[pi];
+      if (persona.members.size() < 2) continue;
+      for (const Column* col : shared_cols) {
+        seen.clear();
+        for (uint32_t r : persona.members) {
+          for (uint32_t i = col->Begin(r); i < col->End(r); ++i) seen.push_back(col->ids[i]);
         }
-        i = j;
+        std::sort(seen.begin(), seen.end());
+        for (size_t i = 0; i < seen.size();) {
+          size_t j = i;
+          while (j < seen.size() && seen[j] == seen[i]) ++j;
+          if (j - i >= 2) {
+            persona.shared.push_back({col->field, std::string(col->dict.Value(seen[i])), static_cast<uint32_t>(j - i),
+                                      col->count[seen[i]] > config.generic_threshold});
+          }
+          i = j;
+        }
       }
     }
-  }
+  });
   result.stats.personas = result.personas.size();
   result.stats.seconds_cluster = Since(t0);
   return result;
