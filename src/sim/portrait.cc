@@ -21,6 +21,14 @@ cv::Scalar Colour(Rng& rng, int lo, int hi) {
 cv::Mat DrawPortrait(uint64_t seed) {
   Rng rng(MixSeed(seed, 0xface));
   cv::Mat img(kHeight, kWidth, CV_8UC3, Colour(rng, 150, 245));
+  // A backdrop of a few large shapes (a room, a wall, furniture): real portraits of
+  // different people differ in their background as much as in their face, and a
+  // perceptual hash sees mostly that low-frequency structure.
+  for (int i = 0, n = rng.Int(3, 6); i < n; ++i) {
+    cv::Point c(rng.Int(0, kWidth), rng.Int(0, kHeight));
+    cv::Size axes(rng.Int(20, kWidth), rng.Int(20, kHeight));
+    cv::ellipse(img, c, axes, rng.Int(0, 180), 0, 360, Colour(rng, 30, 250), cv::FILLED, cv::LINE_AA);
+  }
   // Shoulders.
   cv::ellipse(img, cv::Point(kWidth / 2, kHeight + 10), cv::Size(rng.Int(60, 78), rng.Int(45, 60)), 0, 180, 360,
               Colour(rng, 20, 200), cv::FILLED, cv::LINE_AA);
