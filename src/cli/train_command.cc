@@ -1,0 +1,241 @@
+#include "cli/train_command.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/world_scan.h"
+#include "score/features.h"
+#include "score/model.h"
+#include "score/training.h"
+#include "sim/eval.h"
+
+namespace impostor {
+
+namespace {
+
+struct TrainArgs {
+  std::vector<std::string> worlds;
+  std::vector<std::string> findings;  // one per world, same order; optional
+  std::string validation;
+  std::string validation_findings;
+  std::vector<std::string> test_worlds;
+  std::string out;
+  std::string card;
+  std::string params;
+  bool quiet = false;
+};
+
+Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findings_file, bool quiet) {
+  std::vector<Finding> findings;
+  if (!findings_file.empty()) {
+    uint64_t rejected = 0;
+    std::vector<std::string> reasons;
+    auto got = ReadFindingsFile(findings_file, &rejected, &reasons);
+    if (!got.ok()) return got.status();
+    for (const std::string& r : reasons) std::fprintf(stderr, "impostor train: skipped %s\n", r.c_str());
+    findings = std::move(got).value();
+  } else {
+    namespace fs = std::filesystem;
+    std::string db = (fs::path(dir) / "impostor-train.db").string();
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix, ec);  // a fresh store each time
+    if (!quiet) std::fprintf(stderr, "impostor train: scanning %s\n", dir.c_str());
+    auto got = ScanWorld(dir, db);
+    if (!got.ok()) return Status::IOError("scanning " + dir + ": " + got.status().ToString());
+    findings = std::move(got).value();
+  }
+  return LabelWorld(dir, std::move(findings));
+}
+
+std::string Fixed(double v, int digits = 3) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string RankingTable(const std::vector<RankerScore>& rows) {
+  std::string s = "| ranker | accounts | fraud | PR AUC | recall at 1% FPR | precision at k (k = fraud) | ROC AUC |\n";
+  s += "|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const RankerScore& r : rows) {
+    s += "| " + r.name + " | " + std::to_string(r.ranking.accounts) + " | " + std::to_string(r.ranking.fraud) + " | " +
+         Fixed(r.ranking.pr_auc) + " | " + Fixed(r.ranking.recall_at_1pct_fpr) + " | " +
+         Fixed(r.ranking.precision_at_k) + " | " + Fixed(r.ranking.roc_auc) + " |\n";
+  }
+  return s;
+}
+
+std::string ReliabilityTable(const std::vector<ReliabilityBin>& bins) {
+  std::string s = "| predicted | accounts | mean predicted | observed fraud share |\n|---|---:|---:|---:|\n";
+  for (const ReliabilityBin& b : bins) {
+    if (b.n == 0) continue;
+    s += "| " + Fixed(b.lo, 1) + "–" + Fixed(b.hi, 1) + " | " + std::to_string(b.n) + " | " + Fixed(b.mean_predicted) +
+         " | " + Fixed(b.observed) + " |\n";
+  }
+  return s;
+}
+
+void RunTrain(const TrainArgs& args, CommandContext& ctx) {
+  auto fail = [&](int code, const std::string& msg) {
+    std::fprintf(stderr, "impostor train: %s\n", msg.c_str());
+    ctx.exit_code = code;
+  };
+  if (!args.findings.empty() && args.findings.size() != args.worlds.size()) {
+    return fail(kExitUsage, "give one --findings file per --world, in the same order");
+  }
+  TrainParams params;
+  if (!args.params.empty()) {
+    auto p = LoadTrainParams(args.params);
+    if (!p.ok()) return fail(kExitUsage, p.status().ToString());
+    params = *p;
+  }
+
+  std::vector<LabelledWorld> train_worlds, test_worlds;
+  for (size_t i = 0; i < args.worlds.size(); ++i) {
+    auto w = LoadWorld(args.worlds[i], args.findings.empty() ? "" : args.findings[i], args.quiet);
+    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    train_worlds.push_back(std::move(w).value());
+  }
+  std::unique_ptr<LabelledWorld> valid;
+  if (!args.validation.empty()) {
+    auto w = LoadWorld(args.validation, args.validation_findings, args.quiet);
+    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    valid = std::make_unique<LabelledWorld>(std::move(w).value());
+  }
+  for (const std::string& dir : args.test_worlds) {
+    auto w = LoadWorld(dir, "", args.quiet);
+    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    test_worlds.push_back(std::move(w).value());
+  }
+
+  std::vector<const LabelledWorld*> train_ptrs, test_ptrs;
+  for (const LabelledWorld& w : train_worlds) train_ptrs.push_back(&w);
+  for (const LabelledWorld& w : test_worlds) test_ptrs.push_back(&w);
+  Dataset train = StackWorlds(train_ptrs);
+  Dataset validation = valid ? StackWorlds({valid.get()}) : Dataset{};
+  uint64_t train_fraud = 0;
+  for (float y : train.labels) train_fraud += y > 0.5f;
+  if (train_fraud == 0 || train_fraud == train.rows) {
+    return fail(kExitInputError, "the training worlds need both fraud and legitimate accounts");
+  }
+
+  TrainReport report;
+  auto model = RiskModel::Train(train, validation, FeatureNames(), params, &report);
+  if (!model.ok()) return fail(kExitInternal, model.status().ToString());
+  Status st = model->Save(args.out);
+  if (!st.ok()) return fail(kExitInputError, st.ToString());
+
+  // Model card.
+  std::string card = "# Risk model card\n\nModel file: `" + std::filesystem::path(args.out).filename().string() +
+                     "` (XGBoost JSON, binary:logistic, hist). Features: " + std::to_string(FeatureNames().size()) +
+                     " (docs/risk_model.md).\n\n## Worlds\n\n| role | world | simulator options | accounts | fraud |\n|---|---|---|---:|---:|\n";
+  auto world_row = [&](const char* role, const LabelledWorld& w) {
+    uint64_t fraud = 0;
+    for (float y : w.labels) fraud += y > 0.5f;
+    card += std::string("| ") + role + " | " + std::filesystem::path(w.dir).filename().string() + " | `" + w.options_json +
+            "` | " + std::to_string(w.labels.size()) + " | " + std::to_string(fraud) + " |\n";
+  };
+  for (const LabelledWorld& w : train_worlds) world_row("train", w);
+  if (valid) world_row("validation", *valid);
+  for (const LabelledWorld& w : test_worlds) world_row("held out", w);
+  card += "\n## Training\n\nmax_depth " + std::to_string(params.max_depth) + ", eta " + Fixed(params.eta, 3) +
+          ", at most " + std::to_string(params.rounds) + " rounds, early stopping after " +
+          std::to_string(params.early_stopping_rounds) + " rounds without validation improvement; subsample " +
+          Fixed(params.subsample, 2) + ", colsample_bytree " + Fixed(params.colsample_bytree, 2) + ", seed " +
+          std::to_string(params.seed) + ".\n";
+  if (valid) {
+    card += "Rounds kept: " + std::to_string(report.best_iteration) + " (validation logloss " +
+            Fixed(report.best_validation_logloss, 4) + ").\n";
+  }
+  card += "Calibration: p = sigmoid(" + Fixed(report.platt_a, 4) + " x margin + " + Fixed(report.platt_b, 4) + ").\n";
+
+  if (valid) {
+    auto margins = model->Margins(validation);
+    auto probs = model->Predict(validation);
+    if (margins.ok() && probs.ok()) {
+      std::vector<float> raw = *margins;
+      for (float& m : raw) m = static_cast<float>(1.0 / (1.0 + std::exp(-m)));
+      auto raw_bins = Reliability(raw, validation.labels);
+      auto cal_bins = Reliability(*probs, validation.labels);
+      card += "\n## Reliability on the validation world\n\nExpected calibration error: " +
+              Fixed(ExpectedCalibrationError(raw_bins), 4) + " before the Platt step, " +
+              Fixed(ExpectedCalibrationError(cal_bins), 4) + " after (the Platt step is fitted on this world).\n\n" +
+              ReliabilityTable(cal_bins);
+    }
+    auto rows = CompareRankers(*model, {valid.get()});
+    if (rows.ok()) card += "\n## Ranking on the validation world\n\n" + RankingTable(*rows);
+  }
+  if (!test_ptrs.empty()) {
+    auto rows = CompareRankers(*model, test_ptrs);
+    if (!rows.ok()) return fail(kExitInternal, rows.status().ToString());
+    card += "\n## Ranking on the held-out worlds (pooled)\n\n" + RankingTable(*rows);
+    Dataset test = StackWorlds(test_ptrs);
+    auto p = model->Predict(test);
+    if (p.ok()) {
+      auto bins = Reliability(*p, test.labels);
+      card += "\nReliability on the held-out worlds: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) +
+              ".\n\n" + ReliabilityTable(bins);
+    }
+  }
+  // Global importance: mean |contribution| over the training rows.
+  auto contrib = model->Contributions(train);
+  if (contrib.ok()) {
+    const size_t stride = FeatureNames().size() + 1;
+    std::vector<std::pair<double, std::string>> importance;
+    for (size_t c = 0; c < FeatureNames().size(); ++c) {
+      double sum = 0;
+      for (size_t r = 0; r < train.rows; ++r) sum += std::fabs((*contrib)[r * stride + c]);
+      importance.push_back({sum / train.rows, FeatureNames()[c]});
+    }
+    std::sort(importance.rbegin(), importance.rend());
+    card += "\n## Features that move scores most (mean |contribution|, log-odds, training rows)\n\n| feature | mean abs contribution |\n|---|---:|\n";
+    for (size_t i = 0; i < importance.size() && i < 12; ++i) {
+      card += "| " + importance[i].second + " | " + Fixed(importance[i].first, 4) + " |\n";
+    }
+  }
+
+  std::string card_path = args.card;
+  if (card_path.empty()) {
+    std::filesystem::path p(args.out);
+    card_path = (p.parent_path() / (p.stem().string() + ".card.md")).string();
+  }
+  std::ofstream out(card_path, std::ios::trunc);
+  if (!out) return fail(kExitInputError, "cannot write model card " + card_path);
+  out << card;
+  if (!args.quiet) std::fputs(card.c_str(), stdout);
+  std::fprintf(stderr, "impostor train: wrote %s and %s\n", args.out.c_str(), card_path.c_str());
+}
+
+}  // namespace
+
+void RegisterTrainCommand(CLI::App& app, CommandContext& ctx) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* cmd = app.add_subcommand("train", "Train the risk model on simulated worlds (labels from truth.json)");
+  cmd->add_option("--world", args->worlds, "Training world directories written by `impostor simulate`")->required();
+  cmd->add_option("--findings", args->findings,
+                  "Findings JSON lines per --world, same order (default: scan each world)");
+  cmd->add_option("--validation", args->validation, "World for early stopping, calibration and the reliability table");
+  cmd->add_option("--validation-findings", args->validation_findings, "Findings of the validation world");
+  cmd->add_option("--test", args->test_worlds, "Held-out worlds: the model card compares the model with the detectors on them");
+  cmd->add_option("--out", args->out, "Model file to write (XGBoost JSON)")->required();
+  cmd->add_option("--card", args->card, "Model card to write (default: MODEL's name with .card.md)");
+  cmd->add_option("--params", args->params, "YAML training parameters (models/train_params.yaml lists every key and default)");
+  cmd->add_flag("-q,--quiet", args->quiet, "Do not print the model card");
+  cmd->footer(
+      "Examples:\n"
+      "  impostor simulate --seed 1 --employees 1500 --days 30 --out w1/\n"
+      "  impostor simulate --seed 2 --employees 1500 --days 30 --out w2/\n"
+      "  impostor simulate --seed 3 --employees 1500 --days 30 --out v/\n"
+      "  impostor train --world w1/ w2/ --validation v/ --out risk_model.json\n"
+      "  impostor train --world w1/ --findings w1/findings.jsonl --out m.json --test hard/\n"
+      "\n"
+      "Features, parameters and the evaluation: docs/risk_model.md.");
+  cmd->callback([args, &ctx] { RunTrain(*args, ctx); });
+}
+
+}  // namespace impostor
