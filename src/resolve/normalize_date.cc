@@ -30,9 +30,26 @@ bool ValidDate(int y, int m, int d) {
 
 std::string Format(int y, int m, int d) {
   if (!ValidDate(y, m, d)) return "";
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
-  return buf;
+  std::string out(8, '0');
+  for (int k = 3; k >= 0; --k, y /= 10) out[k] = static_cast<char>('0' + y % 10);
+  out[4] = static_cast<char>('0' + m / 10);
+  out[5] = static_cast<char>('0' + m % 10);
+  out[6] = static_cast<char>('0' + d / 10);
+  out[7] = static_cast<char>('0' + d % 10);
+  return out;
+}
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+int Digits(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
 }
 
 }  // namespace
@@ -44,6 +61,11 @@ std::string NormalizeDate(std::string_view raw, DateOrder order) {
     std::string out(raw);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+  }
+  // Fast path for the commonest form, YYYY-MM-DD (or with '/' or '.').
+  if (raw.size() == 10 && (raw[4] == '-' || raw[4] == '/' || raw[4] == '.') && raw[7] == raw[4] &&
+      AllDigits(raw.substr(0, 4)) && AllDigits(raw.substr(5, 2)) && AllDigits(raw.substr(8, 2))) {
+    return Format(Digits(raw.substr(0, 4)), Digits(raw.substr(5, 2)), Digits(raw.substr(8, 2)));
   }
   // Tokenise into numbers (with their digit counts) and words.
   std::vector<std::string_view> numbers, words;

@@ -297,7 +297,7 @@ struct Column {
   std::vector<uint32_t> class_offsets;  // nickname / surname classes: [class_offsets[id], class_offsets[id + 1])
   std::vector<uint32_t> class_ids;
   std::vector<uint64_t> email_local, email_pattern;  // hashes; 0 = none
-  std::vector<uint32_t> email_local_count, email_pattern_count;  // records sharing the local part / letters
+  std::vector<uint32_t> email_local_count, email_pattern_count;  // addresses sharing the local part / letters
   std::vector<int32_t> days;
   std::vector<uint64_t> key_hash[kTransforms];       // blocking key part per id; 0 = none
 
@@ -403,8 +403,10 @@ void BuildValueFeatures(const NameCatalog& names, const std::vector<BlockingRule
         if (!key.pattern.empty()) col.email_pattern[i] = HashBytes(key.pattern, 13);
       }
     }
-    // Records per local part and per letter pattern: a derived key shared by many
-    // people ("jsmith") is weak evidence, like a common surname.
+    // Distinct addresses per local part and per letter pattern: a derived key on many
+    // different mailboxes ("jsmith") is weak evidence, like a common surname.
+    // Addresses, not records, are counted: one person's five records with one
+    // address do not make its local part common.
     auto count_by = [&](const std::vector<uint64_t>& key_of, std::vector<uint32_t>& out) {
       std::vector<std::pair<uint64_t, uint32_t>> keyed;
       keyed.reserve(d);
@@ -416,7 +418,7 @@ void BuildValueFeatures(const NameCatalog& names, const std::vector<BlockingRule
       for (size_t i = 0; i < keyed.size();) {
         size_t j = i;
         uint32_t records = 0;
-        while (j < keyed.size() && keyed[j].first == keyed[i].first) records += col.count[keyed[j++].second];
+        while (j < keyed.size() && keyed[j].first == keyed[i].first) ++records, ++j;
         for (size_t x = i; x < j; ++x) out[keyed[x].second] = records;
         i = j;
       }
@@ -688,9 +690,9 @@ struct Comparator {
     return no_evidence && best == levels - 1 ? kNull : best;
   }
 
-  // Records sharing the derived key behind an e-mail level 1 (the local part when
-  // the local parts agree, else the letters).
-  uint32_t EmailKeyRecords(uint32_t ra, uint32_t rb) const {
+  // Distinct addresses sharing the derived key behind an e-mail level 1 (the local
+  // part when the local parts agree, else the letters).
+  uint32_t EmailKeyAddresses(uint32_t ra, uint32_t rb) const {
     const Column& c = *col;
     const uint32_t ia = c.First(ra), ib = c.First(rb);
     if (ia == 0 || ib == 0 || c.email_local.empty()) return 0;
@@ -1179,15 +1181,16 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       o.weight = static_cast<float>(weight[k][l]);
       if (l == 1 && comparators[k].kind == ComparisonKind::kEmail && !tf_weight[k].empty()) {
         // Same local part or letters on different addresses: weighed by how many
-        // records share that key; a key shared by more than generic_threshold
-        // records is generic.
-        const uint32_t records = comparators[k].EmailKeyRecords(a, b);
-        if (records > 0) {
-          if (config.comparisons[k].generic_guard && records > config.generic_threshold) {
+        // distinct addresses share that key; a key on more than generic_threshold
+        // addresses is generic.
+        const uint32_t addresses = comparators[k].EmailKeyAddresses(a, b);
+        if (addresses > 0) {
+          if (config.comparisons[k].generic_guard && addresses > config.generic_threshold) {
             o.generic = true;
             o.weight = 0;
           } else {
-            const double share = static_cast<double>(records) / std::max<uint32_t>(comparators[k].col->non_null, 1);
+            const double share =
+                static_cast<double>(addresses) / std::max<uint32_t>(comparators[k].col->dict.size() - 1, 1);
             o.tf_adjusted = true;
             o.weight = static_cast<float>(std::log2(std::max(result.model[k].m[1], 1e-9) / share));
           }
