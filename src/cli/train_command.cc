@@ -152,7 +152,15 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     card += "Rounds kept: " + std::to_string(report.best_iteration) + " (validation logloss " +
             Fixed(report.best_validation_logloss, 4) + ").\n";
   }
-  card += "Calibration: p = sigmoid(" + Fixed(report.platt_a, 4) + " x margin + " + Fixed(report.platt_b, 4) + ").\n";
+  if (valid) {
+    card += "Expected calibration error of the trees' own probability on the validation world: " +
+            Fixed(report.validation_ece_raw, 4) + " (Platt step fitted when above " + Fixed(params.calibration_max_ece, 3) +
+            ").\n";
+  }
+  card += std::string("Calibration: ") +
+          (report.platt_fitted ? "p = sigmoid(" + Fixed(report.platt_a, 4) + " x margin + " + Fixed(report.platt_b, 4) + ")"
+                               : "none (p = the trees' probability)") +
+          ".\n";
 
   if (valid) {
     auto margins = model->Margins(validation);
@@ -164,7 +172,7 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
       auto cal_bins = Reliability(*probs, validation.labels);
       card += "\n## Reliability on the validation world\n\nExpected calibration error: " +
               Fixed(ExpectedCalibrationError(raw_bins), 4) + " before the Platt step, " +
-              Fixed(ExpectedCalibrationError(cal_bins), 4) + " after (the Platt step is fitted on this world).\n\n" +
+              Fixed(ExpectedCalibrationError(cal_bins), 4) + " with it (the step, when fitted, is fitted on this world).\n\n" +
               ReliabilityTable(cal_bins);
     }
     auto rows = CompareRankers(*model, {valid.get()});

@@ -98,6 +98,7 @@ Result<TrainParams> LoadTrainParams(const std::string& path) {
       else if (key == "nthread") p.nthread = v.as<int>();
       else if (key == "seed") p.seed = v.as<uint64_t>();
       else if (key == "calibrate") p.calibrate = v.as<bool>();
+      else if (key == "calibration_max_ece") p.calibration_max_ece = v.as<double>();
       else return Status::InvalidArgument(path + ": unknown training parameter '" + key + "'");
     }
   } catch (const YAML::Exception& e) {
@@ -174,10 +175,17 @@ Result<RiskModel> RiskModel::Train(const Dataset& train, const Dataset& validati
     report->best_iteration = have_valid ? best_iter + 1 : -1;
     report->best_validation_logloss = have_valid ? best_loss : 0;
   }
-  if (have_valid && params.calibrate) {
+  if (have_valid) {
     auto margins = m.Margins(validation);
     if (!margins.ok()) return margins.status();
-    FitPlatt(*margins, validation.labels, &m.platt_a_, &m.platt_b_);
+    std::vector<float> raw = *margins;
+    for (float& v : raw) v = static_cast<float>(Sigmoid(v));
+    double ece = ExpectedCalibrationError(Reliability(raw, validation.labels));
+    if (report != nullptr) report->validation_ece_raw = ece;
+    if (params.calibrate && ece > params.calibration_max_ece) {
+      FitPlatt(*margins, validation.labels, &m.platt_a_, &m.platt_b_);
+      if (report != nullptr) report->platt_fitted = true;
+    }
   }
   if (report != nullptr) {
     report->platt_a = m.platt_a_;

@@ -34,7 +34,8 @@ struct TrainParams {
   double scale_pos_weight = 1.0;    // weight of fraud rows relative to legitimate ones
   int nthread = 2;
   uint64_t seed = 7;
-  bool calibrate = true;            // fit a Platt step on the validation rows
+  bool calibrate = true;            // fit a Platt step on the validation rows when they show it is needed:
+  double calibration_max_ece = 0.02;  // expected calibration error on validation above which the step is fitted
 };
 
 // Reads a YAML file of the keys above; keys not given keep their defaults. An
@@ -52,6 +53,8 @@ struct TrainReport {
   int best_iteration = -1;  // rounds kept (early stopping), -1 when no validation set
   double best_validation_logloss = 0;
   double platt_a = 1, platt_b = 0;  // calibrated p = sigmoid(a * margin + b)
+  double validation_ece_raw = 0;    // expected calibration error of the trees' own probability
+  bool platt_fitted = false;
 };
 
 // One feature's share of a score, in log-odds.

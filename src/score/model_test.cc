@@ -49,10 +49,12 @@ TEST(RiskModelTest, LearnsASeparableLabel) {
   Dataset train = Synthetic(2000, 1), valid = Synthetic(500, 2), test = Synthetic(500, 3);
   TrainParams params;
   params.rounds = 200;
+  params.calibration_max_ece = 0;  // always fit the Platt step
   TrainReport report;
   auto model = RiskModel::Train(train, valid, kNames, params, &report);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   EXPECT_GT(report.best_iteration, 0);
+  EXPECT_TRUE(report.platt_fitted);
   EXPECT_LE(report.best_iteration, 200);
   auto p = model->Predict(test);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
