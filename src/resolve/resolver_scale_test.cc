@@ -120,6 +120,15 @@ TEST(StringSimilarityTest, LongAndShortInputs) {
   for (int i = 0; i < 40; ++i) many += "t" + std::to_string(i) + " ";
   EXPECT_DOUBLE_EQ(TokenJaccard(many, many), 1.0);
   EXPECT_DOUBLE_EQ(TokenJaccard("a b", "b c"), 1.0 / 3);
+  // The linear one-edit path agrees with the full recurrence.
+  const char* const words[] = {"19810523", "19810532", "19810533", "1981053", "198105233", "91810523", "19180523",
+                               "",         "a",        "ab",       "ba",      "abc",       "acb",      "bac"};
+  for (const char* x : words) {
+    for (const char* y : words) {
+      const int full = std::min(BoundedEditDistance(x, y, 3), 2);
+      EXPECT_EQ(BoundedEditDistance(x, y, 1), full) << x << " / " << y;
+    }
+  }
 }
 
 }  // namespace

@@ -78,11 +78,35 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   return WinklerBoost(a, b, (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0);
 }
 
+namespace {
+
+// Optimal-string-alignment distance capped at 2: 0, 1 (one substitution, insertion,
+// deletion or adjacent transposition) or 2 (more). Linear time; the common
+// "one edit" comparison level calls this for every candidate pair.
+int DistanceUpToOne(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    if (i == a.size()) return 0;
+    // Substitution at i, or a transposition of i and i + 1.
+    if (a.substr(i + 1) == b.substr(i + 1)) return 1;
+    if (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2)) return 1;
+    return 2;
+  }
+  if (b.size() - a.size() != 1) return 2;
+  // One insertion into a at i.
+  return a.substr(i) == b.substr(i + 1) ? 1 : 2;
+}
+
+}  // namespace
+
 int BoundedEditDistance(std::string_view a, std::string_view b, int max_distance) {
   const int la = static_cast<int>(a.size());
   const int lb = static_cast<int>(b.size());
   if (std::abs(la - lb) > max_distance) return max_distance + 1;
   if (a == b) return 0;
+  if (max_distance == 1) return DistanceUpToOne(a, b);
   // Three rows of the optimal-string-alignment recurrence, on the stack for the
   // short values compared in bulk (no allocation per pair).
   constexpr int kStackRow = 64;
