@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CACHE ?= $(or $(IMPOSTOR_CACHE),$(HOME)/.cache/impostor)
 IMPOSTOR = $(BUILD)/bin/impostor
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench model clean
 
 all: build
 
@@ -30,3 +30,20 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Reproduces models/risk_model.json and its card from fixed simulator seeds
+# (docs/risk_model.md): ten training worlds of normal and hard operators, one
+# validation world, three held-out hard worlds.
+MODEL_WORK ?= $(BUILD)/model-worlds
+SIM = --employees 1500 --days 30
+model: build
+	@rm -rf $(MODEL_WORK) && mkdir -p $(MODEL_WORK)
+	@for s in 11 12 13 14; do $(IMPOSTOR) simulate --seed $$s $(SIM) --out $(MODEL_WORK)/w$$s >/dev/null; done
+	@for s in 21 22 23; do $(IMPOSTOR) simulate --seed $$s $(SIM) --fraud-rate 0.04 --no-photos --out $(MODEL_WORK)/r$$s >/dev/null; done
+	@for s in 31 32 33; do $(IMPOSTOR) simulate --seed $$s $(SIM) --fraud-rate 0.04 --difficulty hard --no-photos --out $(MODEL_WORK)/k$$s >/dev/null; done
+	@$(IMPOSTOR) simulate --seed 35 $(SIM) --difficulty hard --no-photos --out $(MODEL_WORK)/k35 >/dev/null
+	@for s in 101 102 103; do $(IMPOSTOR) simulate --seed $$s $(SIM) --difficulty hard --out $(MODEL_WORK)/h$$s >/dev/null; done
+	$(IMPOSTOR) train --world $(MODEL_WORK)/w11 $(MODEL_WORK)/w12 $(MODEL_WORK)/w13 $(MODEL_WORK)/w14 \
+	  $(MODEL_WORK)/r21 $(MODEL_WORK)/r22 $(MODEL_WORK)/r23 $(MODEL_WORK)/k31 $(MODEL_WORK)/k32 $(MODEL_WORK)/k33 \
+	  --validation $(MODEL_WORK)/k35 --test $(MODEL_WORK)/h101 $(MODEL_WORK)/h102 $(MODEL_WORK)/h103 \
+	  --params models/train_params.yaml --out models/risk_model.json -q

@@ -13,6 +13,7 @@
 #include "cli/resolve_command.h"
 #include "cli/scan_command.h"
 #include "cli/simulate_command.h"
+#include "cli/train_command.h"
 #include "cli/world_scan.h"
 #include "engine/config.h"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
       "  impostor resolve people.csv                 persona networks in people records\n"
       "  impostor photos hash photos/                PDQ hashes of photos\n"
       "  impostor simulate --out world/ && impostor eval --world world/\n"
+      "  impostor train --world w1/ --world w2/ --validation w3/ --out model.json\n"
       "\n"
       "Run 'impostor COMMAND --help' for a command's options and examples.");
 
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   impostor::RegisterPhotosCommand(app, ctx);
   impostor::RegisterSimulateCommand(app, ctx);
   impostor::RegisterEvalCommand(app, ctx);
+  impostor::RegisterTrainCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

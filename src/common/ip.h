@@ -33,6 +33,17 @@ struct IpAddress {
   bool operator<(const IpAddress& o) const { return bytes < o.bytes; }
 };
 
+// Hash of an address, for unordered containers keyed by IpAddress.
+struct IpAddressHash {
+  size_t operator()(const IpAddress& ip) const {
+    uint64_t a = 0, b = 0;
+    for (int i = 0; i < 8; ++i) a = (a << 8) | ip.bytes[i];
+    for (int i = 8; i < 16; ++i) b = (b << 8) | ip.bytes[i];
+    uint64_t h = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL + (a << 6) + (a >> 2));
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
 }  // namespace impostor
 
 #endif  // IMPOSTOR_COMMON_IP_H_

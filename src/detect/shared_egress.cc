@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/json_writer.h"
 #include "detect/account_profile.h"
@@ -51,10 +53,14 @@ class SharedEgressDetector final : public SignInDetector {
     if (s.outcome == Outcome::kFailure || !Residential(s)) return;
     if (state_.size() <= ctx.account) state_.resize(ctx.account + 1);
     AccountEgress& a = state_[ctx.account];
-    if (!s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
+    if (a.tenant == 0 && !s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
     Remember(ctx.account, *s.ip, s.time_ms);
     touched_ips_.insert(*s.ip);
-    if (first_.find(*s.ip) == first_.end()) first_.emplace(*s.ip, s);
+    // Evidence is kept only for addresses that already have two accounts: most
+    // addresses never do, and a copied sign-in per address is most of the memory.
+    auto shared = index_.find(*s.ip);
+    if (shared != index_.end() && shared->second.size() >= 2 && first_.find(*s.ip) == first_.end())
+      first_.emplace(*s.ip, s);
   }
 
   void Finish(FindingSink& sink) override {
@@ -201,9 +207,9 @@ class SharedEgressDetector final : public SignInDetector {
 
   SharedEgressOptions opt_;
   std::vector<AccountEgress> state_;
-  std::map<IpAddress, std::vector<uint32_t>> index_;
-  std::set<IpAddress> touched_ips_;
-  std::map<IpAddress, SignIn> first_;  // one sign-in per address touched this run, for evidence
+  std::unordered_map<IpAddress, std::vector<uint32_t>, IpAddressHash> index_;
+  std::unordered_set<IpAddress, IpAddressHash> touched_ips_;
+  std::unordered_map<IpAddress, SignIn, IpAddressHash> first_;  // one sign-in per shared address, for evidence
   const AccountProfiles* profiles_ = nullptr;
 };
 
