@@ -79,6 +79,8 @@ struct ScanArgs {
   bool json = false;
   bool quiet = false;
   bool no_faces = false;
+  std::string model;
+  double min_risk = 20;
   size_t top = 50;
   int threads = 2;
 };
@@ -111,6 +113,8 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.db_path = a.db;
   options.threads = a.threads;
   options.photo_faces = !a.no_faces;
+  options.model_path = a.model;
+  options.min_risk = a.min_risk;
   options.progress = [&](const std::string& input, uint64_t done, uint64_t total) {
     if (input != current) {
       current = input;
@@ -215,6 +219,8 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", args->threads, "Enrichment threads")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
   cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
+  cmd->add_option("--model", args->model, "Score every account 0-100 with this risk model (models/risk_model.json)");
+  cmd->add_option("--min-risk", args->min_risk, "Report risk.account scores from this value up")->capture_default_str();
   cmd->add_flag("--no-faces", args->no_faces, "Hash whole photos only, no face regions (much faster)");
   cmd->footer(
       "Examples:\n"
@@ -225,6 +231,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "                                                    day 2 continues where day 1 stopped\n"
       "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
       "  impostor scan --config impostor.yaml signins/*.jsonl people.csv devices/*.jsonl mfa/*.jsonl\n"
+      "  impostor scan --model models/risk_model.json world/signins/* world/devices/* world/people.csv\n"
       "\n"
       "Exit status: 0 ran, 1 a finding reached --fail-on, 2 bad command line or config,\n"
       "3 an input, database or store could not be read, 4 internal error.");

@@ -20,6 +20,7 @@
 #include "resolve/people_reader.h"
 #include "resolve/persona_detectors.h"
 #include "resolve/resolver.h"
+#include "score/risk_findings.h"
 
 namespace impostor {
 
@@ -115,6 +116,7 @@ void RegisterAllDetectors(DetectorRegistry& registry) {
   RegisterDeviceDetectorInfos(registry);
   RegisterPhotoDetectors(registry);
   RegisterPersonaDetectorInfos(registry);
+  registry.AddInfo(RiskAccountInfo());
 }
 
 namespace {
@@ -391,6 +393,21 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, signins, config, linkage,
                                                   options.photo_faces, rejects, population, stats));
   IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, *result));
+  if (!options.model_path.empty()) {
+    // The model scores every account the findings name, from all of them at once.
+    auto model = RiskModel::Load(options.model_path);
+    if (!model.ok()) return model.status();
+    FeatureContext context;
+    for (const Person& p : people) {
+      if (p.user.empty()) continue;
+      std::string account = p.user;
+      std::transform(account.begin(), account.end(), account.begin(), [](unsigned char c) { return std::tolower(c); });
+      context.aliases[p.record_id] = account;
+    }
+    auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
+    if (!scored.ok()) return scored.status();
+    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, *result));
+  }
   SortFindings(*result);
   stats.detect_seconds += Seconds(population_started);
 

@@ -34,6 +34,8 @@ struct ScanOptions {
   std::string db_path = "impostor.db";
   int threads = 2;                  // enrichment threads
   bool photo_faces = true;          // overrides the config's people.photo_faces when false
+  std::string model_path;           // risk model (models/risk_model.json); "" = no risk.account scores
+  double min_risk = 20;             // risk.account findings from this score (0-100) up
   // Progress of reading: (input name, bytes done, bytes total or 0).
   std::function<void(const std::string&, uint64_t, uint64_t)> progress;
 };

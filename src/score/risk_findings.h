@@ -1,0 +1,29 @@
+// risk.account: the risk model's verdict on each account named by a scan's
+// findings, as a finding of its own: a 0-100 score (the calibrated probability of
+// fraud x 100) and the features that pushed it up most (XGBoost contributions), so
+// the analyst sees why.
+//
+// Thread safety: pure function over its arguments.
+#ifndef IMPOSTOR_SCORE_RISK_FINDINGS_H_
+#define IMPOSTOR_SCORE_RISK_FINDINGS_H_
+
+#include <vector>
+
+#include "common/status.h"
+#include "detect/finding.h"
+#include "detect/registry.h"
+#include "score/features.h"
+#include "score/model.h"
+
+namespace impostor {
+
+DetectorInfo RiskAccountInfo();
+
+// One finding per account scoring at least `min_score` (0-100): severity Critical
+// from 80, High from 60, Medium from 40, Low below; key risk.account|<account>.
+Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::vector<Finding>& findings,
+                                           const FeatureContext& context, double min_score);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_SCORE_RISK_FINDINGS_H_
