@@ -8,6 +8,8 @@
 #include <array>
 #include <numeric>
 
+#include "detect/evidence.h"
+
 namespace impostor {
 
 namespace {
@@ -210,15 +212,7 @@ std::string TextTable::Render(size_t max_width, bool color) const {
   return out;
 }
 
-std::string GroupThousands(uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
+std::string GroupThousands(uint64_t value) { return FormatThousands(static_cast<double>(value)); }
 
 std::string FindingsSummary(const std::vector<Finding>& findings) {
   if (findings.empty()) return "No findings.";

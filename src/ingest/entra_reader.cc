@@ -421,24 +421,7 @@ const std::string& Cell(const std::vector<std::string>& row, int column) {
 template <typename Fn>
 bool WithCellObject(const std::string& cell, std::string_view column, RecordContext& ctx,
                     std::string* error, Fn&& fn) {
-  size_t first = cell.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return true;
-  if (cell[first] != '{') {
-    *error = std::string(column) + ": expected JSON object text, got \"" + cell.substr(0, 80) + "\"";
-    return false;
-  }
-  ctx.nested_text = simdjson::padded_string(cell);
-  od::document doc;
-  od::object object;
-  if (auto e = ctx.nested_parser.iterate(ctx.nested_text).get(doc)) {
-    *error = std::string(column) + ": " + JsonError(e);
-    return false;
-  }
-  if (auto e = doc.get_object().get(object)) {
-    *error = std::string(column) + ": " + JsonError(e);
-    return false;
-  }
-  return fn(object);
+  return WithObjectText(cell, column, ctx, error, fn);
 }
 
 }  // namespace

@@ -82,6 +82,33 @@ bool ReadStringList(od::value& value, std::string_view field, RecordContext& ctx
 // Calls fn(od::object&) -> bool for a JSON object or a string holding one (Log
 // Analytics writes LocationDetails and DeviceDetail both ways). null or an empty
 // string: fn is not called, returns true.
+// Runs fn(od::object&) over an object written as JSON text (Log Analytics exports
+// carry LocationDetails, DeviceDetail and Status as strings). Blank text is no
+// object and not an error.
+template <typename Fn>
+bool WithObjectText(std::string_view text, std::string_view field, RecordContext& ctx, std::string* error,
+                    Fn&& fn) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return true;
+  if (text[first] != '{') {
+    *error = std::string(field) + ": expected an object or a JSON string holding one, got \"" +
+             std::string(text.substr(0, 80)) + "\"";
+    return false;
+  }
+  ctx.nested_text = simdjson::padded_string(text);
+  od::document doc;
+  od::object object;
+  if (auto e = ctx.nested_parser.iterate(ctx.nested_text).get(doc)) {
+    *error = std::string(field) + ": " + JsonError(e);
+    return false;
+  }
+  if (auto e = doc.get_object().get(object)) {
+    *error = std::string(field) + ": " + JsonError(e);
+    return false;
+  }
+  return fn(object);
+}
+
 template <typename Fn>
 bool WithObject(od::value& value, std::string_view field, RecordContext& ctx, std::string* error,
                 Fn&& fn) {
@@ -96,25 +123,7 @@ bool WithObject(od::value& value, std::string_view field, RecordContext& ctx, st
   if (type == od::json_type::string) {
     std::string_view text;
     if (auto e = value.get_string().get(text)) { *error = JsonError(e); return false; }
-    size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return true;
-    if (text[first] != '{') {
-      *error = std::string(field) + ": expected an object or a JSON string holding one, got \"" +
-               std::string(text.substr(0, 80)) + "\"";
-      return false;
-    }
-    ctx.nested_text = simdjson::padded_string(text);
-    od::document doc;
-    od::object object;
-    if (auto e = ctx.nested_parser.iterate(ctx.nested_text).get(doc)) {
-      *error = std::string(field) + ": " + JsonError(e);
-      return false;
-    }
-    if (auto e = doc.get_object().get(object)) {
-      *error = std::string(field) + ": " + JsonError(e);
-      return false;
-    }
-    return fn(object);
+    return WithObjectText(text, field, ctx, error, fn);
   }
   *error = TypeError(field, "an object", value);
   return false;
