@@ -21,14 +21,18 @@ namespace {
 // few to stderr so the user sees what is wrong without opening the file.
 class RejectFile final : public RejectSink {
  public:
-  explicit RejectFile(std::string path) : path_(std::move(path)) {}
+  // `clear_line`: a progress line is on the terminal and must be wiped before an echo.
+  RejectFile(std::string path, bool clear_line) : path_(std::move(path)), clear_line_(clear_line) {}
   ~RejectFile() override {
     if (file_) std::fclose(file_);
   }
   void OnReject(const Reject& r) override {
     ++count_;
-    if (count_ <= kEchoed) std::fprintf(stderr, "impostor: rejected %s:%llu: %s\n", r.file.c_str(),
-                                        static_cast<unsigned long long>(r.line), r.reason.c_str());
+    if (count_ <= kEchoed) {
+      if (clear_line_) std::fputs("\r\033[K", stderr);  // the progress line redraws on its next update
+      std::fprintf(stderr, "impostor: rejected %s:%llu: %s\n", r.file.c_str(), static_cast<unsigned long long>(r.line),
+                   r.reason.c_str());
+    }
     if (!file_ && !failed_) {
       file_ = std::fopen(path_.c_str(), "w");
       if (!file_) {
@@ -54,6 +58,7 @@ class RejectFile final : public RejectSink {
  private:
   static constexpr uint64_t kEchoed = 5;
   std::string path_;
+  bool clear_line_;
   std::FILE* file_ = nullptr;
   bool failed_ = false;
   uint64_t count_ = 0;
@@ -115,14 +120,14 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.photo_faces = !a.no_faces;
   options.model_path = a.model;
   options.min_risk = a.min_risk;
-  options.progress = [&](const std::string& input, uint64_t done, uint64_t total) {
+  options.progress = [&](const std::string& input, uint64_t done, uint64_t total, uint64_t records) {
     if (input != current) {
       current = input;
       progress.Start("reading " + input, total);
     }
-    progress.Update(done, 0);
+    progress.Update(done, records);
   };
-  RejectFile rejects(a.rejects);
+  RejectFile rejects(a.rejects, progress.enabled());
   auto result = RunScan(options, *config, rejects);
   progress.Finish();
   if (!result.ok()) {

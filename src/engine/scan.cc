@@ -350,7 +350,8 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     }
     ++read_stats.inputs;
     auto progress = [&](uint64_t done, uint64_t total) {
-      if (options.progress) options.progress(input, done, total);
+      if (options.progress)
+        options.progress(input, done, total, signins.size() + devices.size() + registrations.size() + people.size());
     };
     if (kinds.signins) {
       ReadOptions ro;

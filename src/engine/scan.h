@@ -36,8 +36,8 @@ struct ScanOptions {
   bool photo_faces = true;          // overrides the config's people.photo_faces when false
   std::string model_path;           // risk model (models/risk_model.json); "" = no risk.account scores
   double min_risk = 20;             // risk.account findings from this score (0-100) up
-  // Progress of reading: (input name, bytes done, bytes total or 0).
-  std::function<void(const std::string&, uint64_t, uint64_t)> progress;
+  // Progress of reading: (input name, bytes done, bytes total or 0, records read so far).
+  std::function<void(const std::string&, uint64_t, uint64_t, uint64_t)> progress;
 };
 
 struct ScanStats {
