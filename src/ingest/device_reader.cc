@@ -124,13 +124,7 @@ class DeviceRun {
       : path_(path), format_(format), cb_(cb), rejects_(rejects), stats_(stats) {}
 
   void Reject(uint64_t line, std::string reason, std::string_view raw) {
-    ++stats_->rejected;
-    impostor::Reject r;
-    r.file = path_;
-    r.line = line;
-    r.reason = std::move(reason);
-    r.raw.assign(raw.substr(0, ingest::kMaxRawBytes));
-    rejects_.OnReject(r);
+    ReportReject(rejects_, stats_, path_, line, std::move(reason), raw);
   }
 
   // Delivers what one record produced, or rejects it as a whole.

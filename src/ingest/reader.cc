@@ -13,6 +13,17 @@
 
 namespace impostor {
 
+void ReportReject(RejectSink& sink, ReadStats* stats, const std::string& file, uint64_t line, std::string reason,
+                  std::string_view raw) {
+  ++stats->rejected;
+  Reject reject;
+  reject.file = file;
+  reject.line = line;
+  reject.reason = std::move(reason);
+  reject.raw.assign(raw.substr(0, ingest::kMaxRawBytes));
+  sink.OnReject(reject);
+}
+
 namespace {
 
 constexpr size_t kHeadBytes = 64 * 1024;
@@ -47,13 +58,7 @@ class ReadRun {
       : path_(path), format_(format), on_signin_(on_signin), rejects_(rejects), stats_(stats) {}
 
   void Reject(uint64_t line, std::string reason, std::string_view raw) {
-    ++stats_->rejected;
-    impostor::Reject reject;
-    reject.file = path_;
-    reject.line = line;
-    reject.reason = std::move(reason);
-    reject.raw.assign(raw.substr(0, ingest::kMaxRawBytes));
-    rejects_.OnReject(reject);
+    ReportReject(rejects_, stats_, path_, line, std::move(reason), raw);
   }
 
   void Deliver(ingest::RecordResult&& result, SignIn&& signin, uint64_t line, std::string_view raw) {

@@ -67,6 +67,11 @@ struct ReadOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
+// Sets one record aside: counts it in `stats` and hands it to `sink` with its raw
+// text cut to 4 KiB. Every reader (sign-ins, devices, registrations) reports so.
+void ReportReject(RejectSink& sink, ReadStats* stats, const std::string& file, uint64_t line, std::string reason,
+                  std::string_view raw);
+
 using SignInCallback = std::function<void(SignIn&& signin)>;
 
 // Reads one input: a path, a .gz path, or "-" for stdin. Returns a non-OK Status

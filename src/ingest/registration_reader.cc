@@ -266,13 +266,7 @@ Status ReadRegistrations(const std::string& path, const std::string& format_in,
   std::string_view head = buffer.view().substr(0, kHeadBytes);
   if (head.find_first_not_of(" \t\r\n") == std::string_view::npos && buffer.eof()) return Status::OK();
   auto reject = [&](uint64_t line, std::string reason, std::string_view raw) {
-    ++stats->rejected;
-    Reject r;
-    r.file = path;
-    r.line = line;
-    r.reason = std::move(reason);
-    r.raw.assign(raw.substr(0, ingest::kMaxRawBytes));
-    rejects.OnReject(r);
+    ReportReject(rejects, stats, path, line, std::move(reason), raw);
   };
   std::string fixed = format_in;
   dom::parser parser;
