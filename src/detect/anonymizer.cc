@@ -9,17 +9,6 @@ namespace {
 constexpr char kAnonymizerId[] = "signin.anonymizer";
 constexpr char kSanctionedId[] = "signin.sanctioned_space";
 
-Finding AccountFinding(const char* detector, const SignIn& s) {
-  Finding f;
-  f.detector = detector;
-  f.entity_type = "account";
-  f.entity = s.account;
-  f.org = s.tenant;
-  f.first_seen = f.last_seen = s.time_ms;
-  f.evidence.push_back(SignInEvidence(s));
-  return f;
-}
-
 class AnonymizerDetector final : public SignInDetector {
  public:
   explicit AnonymizerDetector(const AnonymizerOptions& o) : opt_(o) {}

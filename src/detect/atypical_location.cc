@@ -48,7 +48,7 @@ class AtypicalLocationDetector final : public SignInDetector {
                      FindingSink& sink) {
     const bool watch = std::find(watch_.begin(), watch_.end(), c) != watch_.end();
     const bool common = OrgCommon(*ctx.profiles, c);
-    Finding f = Base(s);
+    Finding f = AccountFinding(kId, s);
     f.key = std::string(kId) + "|" + s.account + "|country:" + UnpackCountry(c);
     f.severity = watch ? Severity::kHigh : common ? Severity::kLow : Severity::kMedium;
     f.confidence = watch ? 0.6 : common ? 0.25 : 0.45;
@@ -67,7 +67,7 @@ class AtypicalLocationDetector final : public SignInDetector {
   }
 
   void ReportAsn(const SignIn& s, uint32_t asn, FindingSink& sink) {
-    Finding f = Base(s);
+    Finding f = AccountFinding(kId, s);
     f.key = std::string(kId) + "|" + s.account + "|asn:" + std::to_string(asn);
     f.severity = s.net.is_mobile ? Severity::kInformational : Severity::kLow;
     f.confidence = 0.2;
@@ -77,17 +77,6 @@ class AtypicalLocationDetector final : public SignInDetector {
                     " from " + PlaceName(s.geo) + " at " + FormatHumanUtc(s.time_ms) + " UTC";
     f.attributes_json = "{\"asn\":" + std::to_string(asn) + "}";
     sink.OnFinding(std::move(f));
-  }
-
-  Finding Base(const SignIn& s) const {
-    Finding f;
-    f.detector = kId;
-    f.entity_type = "account";
-    f.entity = s.account;
-    f.org = s.tenant;
-    f.first_seen = f.last_seen = s.time_ms;
-    f.evidence.push_back(SignInEvidence(s));
-    return f;
   }
 
   void Attributes(Finding& f, const SignIn& s, const AccountProfile& p, uint32_t users, bool common, bool watch) const {

@@ -15,11 +15,12 @@ bool LooksNumeric(const std::string& s) {
 
 bool LooksBool(const std::string& s) { return s == "true" || s == "false"; }
 
-std::string Where(const std::string& file, const YAML::Node& node) {
-  return file + ":" + std::to_string(node.Mark().line + 1);
-}
 
 }  // namespace
+
+std::string YamlWhere(const std::string& file, const YAML::Node& node) {
+  return file + ":" + std::to_string(node.Mark().line + 1);
+}
 
 double DetectorParams::Number(const std::string& key, double default_value) const {
   if (!node_ || !node_.IsMap() || !node_[key] || !node_[key].IsScalar()) return default_value;
@@ -52,12 +53,12 @@ Result<DetectorConfig> DetectorConfig::FromYaml(const YAML::Node& detectors, con
   config.file_ = file;
   if (!detectors || detectors.IsNull()) return config;
   if (!detectors.IsMap())
-    return Status::InvalidArgument(Where(file, detectors) + ": 'detectors' must be a mapping of detector id to parameters");
+    return Status::InvalidArgument(YamlWhere(file, detectors) + ": 'detectors' must be a mapping of detector id to parameters");
   for (const auto& kv : detectors) {
     if (!kv.first.IsScalar())
-      return Status::InvalidArgument(Where(file, kv.first) + ": detector id must be a string");
+      return Status::InvalidArgument(YamlWhere(file, kv.first) + ": detector id must be a string");
     if (!kv.second.IsMap() && !kv.second.IsNull())
-      return Status::InvalidArgument(Where(file, kv.second) + ": parameters of '" + kv.first.Scalar() +
+      return Status::InvalidArgument(YamlWhere(file, kv.second) + ": parameters of '" + kv.first.Scalar() +
                                      "' must be a mapping (key: value)");
     config.by_id_[kv.first.Scalar()] = kv.second;
   }
@@ -82,13 +83,13 @@ Status DetectorConfig::Validate(const std::vector<DetectorInfo>& known) const {
         if (p.name == key) param = &p;
       if (key == "enabled") {
         if (!kv.second.IsScalar() || !LooksBool(kv.second.Scalar()))
-          return Status::InvalidArgument(Where(file_, kv.second) + ": " + id + ".enabled must be true or false");
+          return Status::InvalidArgument(YamlWhere(file_, kv.second) + ": " + id + ".enabled must be true or false");
         continue;
       }
       if (!param) {
         std::string names = "enabled";
         for (const ParamInfo& p : info->params) names += ", " + p.name;
-        return Status::InvalidArgument(Where(file_, kv.first) + ": '" + key + "' is not a parameter of " + id +
+        return Status::InvalidArgument(YamlWhere(file_, kv.first) + ": '" + key + "' is not a parameter of " + id +
                                        "; its parameters are: " + names);
       }
       const std::string& def = param->default_value;
@@ -99,7 +100,7 @@ Status DetectorConfig::Validate(const std::vector<DetectorInfo>& known) const {
                                                                       : true);
       if (!ok) {
         const char* what = want_list ? "a list" : LooksNumeric(def) ? "a number" : LooksBool(def) ? "true or false" : "text";
-        return Status::InvalidArgument(Where(file_, kv.second) + ": " + id + "." + key + " must be " + what +
+        return Status::InvalidArgument(YamlWhere(file_, kv.second) + ": " + id + "." + key + " must be " + what +
                                        (param->unit.empty() ? "" : " (" + param->unit + ")") + "; default " + def);
       }
     }

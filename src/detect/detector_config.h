@@ -25,6 +25,9 @@
 
 namespace impostor {
 
+// "file:line" of a YAML node, for messages about config files.
+std::string YamlWhere(const std::string& file, const YAML::Node& node);
+
 class DetectorParams {
  public:
   DetectorParams() = default;

@@ -78,6 +78,17 @@ Evidence SignInEvidence(const SignIn& s) {
   return e;
 }
 
+Finding AccountFinding(const char* detector, const SignIn& s) {
+  Finding f;
+  f.detector = detector;
+  f.entity_type = "account";
+  f.entity = s.account;
+  f.org = s.tenant;
+  f.first_seen = f.last_seen = s.time_ms;
+  f.evidence.push_back(SignInEvidence(s));
+  return f;
+}
+
 std::string PlaceName(const Location& loc) {
   if (!loc.city.empty()) return loc.country.empty() ? loc.city : loc.city + ", " + loc.country;
   if (!loc.region.empty()) return loc.country.empty() ? loc.region : loc.region + ", " + loc.country;

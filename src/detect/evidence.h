@@ -15,6 +15,10 @@ namespace impostor {
 // where it came from, network facts, device, outcome and its file:line origin.
 Evidence SignInEvidence(const SignIn& signin);
 
+// A finding of `detector` about the sign-in's account, spanning that one sign-in,
+// with the sign-in as its evidence; the caller fills key, severity and wording.
+Finding AccountFinding(const char* detector, const SignIn& signin);
+
 // Writes the `location` object of a sign-in evidence record (shared with detectors
 // that reconstruct a past sign-in from their compact state).
 void WriteLocationJson(JsonWriter& w, const Location& loc);

@@ -11,19 +11,16 @@ namespace impostor {
 
 namespace {
 
-std::string Where(const std::string& file, const YAML::Node& node) {
-  return file + ":" + std::to_string(node.Mark().line + 1);
-}
 
 Status CheckKeys(const YAML::Node& node, const std::string& file, const std::string& section,
                  const std::set<std::string>& allowed) {
   if (!node || node.IsNull()) return Status::OK();
-  if (!node.IsMap()) return Status::InvalidArgument(Where(file, node) + ": '" + section + "' must be a mapping");
+  if (!node.IsMap()) return Status::InvalidArgument(YamlWhere(file, node) + ": '" + section + "' must be a mapping");
   for (const auto& kv : node) {
     if (!allowed.count(kv.first.Scalar())) {
       std::string names;
       for (const std::string& a : allowed) names += (names.empty() ? "" : ", ") + a;
-      return Status::InvalidArgument(Where(file, kv.first) + ": unknown key '" + kv.first.Scalar() + "' in " +
+      return Status::InvalidArgument(YamlWhere(file, kv.first) + ": unknown key '" + kv.first.Scalar() + "' in " +
                                      section + "; valid keys: " + names);
     }
   }
@@ -35,7 +32,7 @@ Status ReadNumber(const YAML::Node& node, const std::string& file, const std::st
   try {
     *out = node.as<double>();
   } catch (const YAML::Exception&) {
-    return Status::InvalidArgument(Where(file, node) + ": " + name + " must be a number");
+    return Status::InvalidArgument(YamlWhere(file, node) + ": " + name + " must be a number");
   }
   return Status::OK();
 }
@@ -47,9 +44,9 @@ Status ReadStrings(const YAML::Node& node, const std::string& file, const std::s
     out->push_back(node.Scalar());
     return Status::OK();
   }
-  if (!node.IsSequence()) return Status::InvalidArgument(Where(file, node) + ": " + name + " must be a list");
+  if (!node.IsSequence()) return Status::InvalidArgument(YamlWhere(file, node) + ": " + name + " must be a list");
   for (const YAML::Node& item : node) {
-    if (!item.IsScalar()) return Status::InvalidArgument(Where(file, item) + ": " + name + " entries must be text");
+    if (!item.IsScalar()) return Status::InvalidArgument(YamlWhere(file, item) + ": " + name + " entries must be text");
     out->push_back(item.Scalar());
   }
   return Status::OK();
@@ -60,7 +57,7 @@ Status ReadLists(const YAML::Node& node, const std::string& file, const std::str
                  NetworkListSpec::Kind kind, std::vector<NetworkListSpec>* out) {
   if (!node || node.IsNull()) return Status::OK();
   if (!node.IsSequence())
-    return Status::InvalidArgument(Where(file, node) + ": networks." + section +
+    return Status::InvalidArgument(YamlWhere(file, node) + ": networks." + section +
                                    " must be a list of {name, cidrs: [...]} or {name, file}");
   for (const YAML::Node& item : node) {
     IMPOSTOR_RETURN_IF_ERROR(CheckKeys(item, file, "networks." + section, {"name", "cidrs", "file"}));
@@ -70,7 +67,7 @@ Status ReadLists(const YAML::Node& node, const std::string& file, const std::str
     if (item["file"]) spec.path = item["file"].Scalar();
     IMPOSTOR_RETURN_IF_ERROR(ReadStrings(item["cidrs"], file, "networks." + section + ".cidrs", &spec.cidrs));
     if (spec.path.empty() && spec.cidrs.empty())
-      return Status::InvalidArgument(Where(file, item) + ": networks." + section + " entry '" + spec.name +
+      return Status::InvalidArgument(YamlWhere(file, item) + ": networks." + section + " entry '" + spec.name +
                                      "' needs cidrs or a file");
     out->push_back(std::move(spec));
   }
@@ -115,7 +112,7 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
   if (networks && networks["shipped_catalogues"]) {
     const std::string v = networks["shipped_catalogues"].Scalar();
     if (v != "true" && v != "false")
-      return Status::InvalidArgument(Where(name, networks["shipped_catalogues"]) + ": shipped_catalogues must be true or false");
+      return Status::InvalidArgument(YamlWhere(name, networks["shipped_catalogues"]) + ": shipped_catalogues must be true or false");
     shipped = v == "true";
   }
   config.enrich = DefaultEnrichConfig(data_dir, cache_dir);
@@ -146,7 +143,7 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
     IMPOSTOR_RETURN_IF_ERROR(CheckKeys(root["csv"], name, "csv", {"columns"}));
     const YAML::Node cols = root["csv"]["columns"];
     if (cols) {
-      if (!cols.IsMap()) return Status::InvalidArgument(Where(name, cols) + ": csv.columns must map field names to column names");
+      if (!cols.IsMap()) return Status::InvalidArgument(YamlWhere(name, cols) + ": csv.columns must map field names to column names");
       for (const auto& kv : cols) config.csv_columns[kv.first.Scalar()] = kv.second.Scalar();
     }
   }
@@ -157,7 +154,7 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
     if (people["photo_faces"]) {
       const std::string v = people["photo_faces"].Scalar();
       if (v != "true" && v != "false")
-        return Status::InvalidArgument(Where(name, people["photo_faces"]) + ": people.photo_faces must be true or false");
+        return Status::InvalidArgument(YamlWhere(name, people["photo_faces"]) + ": people.photo_faces must be true or false");
       config.photo_faces = v == "true";
     }
   }
