@@ -14,6 +14,7 @@
 #include "cli/scan_command.h"
 #include "cli/simulate_command.h"
 #include "cli/train_command.h"
+#include "cli/verdict_command.h"
 #include "cli/world_scan.h"
 #include "engine/config.h"
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       "  impostor photos hash photos/                PDQ hashes of photos\n"
       "  impostor simulate --out world/ && impostor eval --world world/\n"
       "  impostor train --world w1/ --world w2/ --validation w3/ --out model.json\n"
+      "  impostor verdict confirmed --entity bob@contoso.com   an analyst confirms; retraining learns it\n"
       "\n"
       "Run 'impostor COMMAND --help' for a command's options and examples.");
 
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   impostor::RegisterSimulateCommand(app, ctx);
   impostor::RegisterEvalCommand(app, ctx);
   impostor::RegisterTrainCommand(app, ctx);
+  impostor::RegisterVerdictCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "cli/world_scan.h"
+#include "engine/scan.h"
 #include "score/features.h"
 #include "score/model.h"
 #include "score/training.h"
 #include "sim/eval.h"
+#include "store/store.h"
 
 namespace impostor {
 
@@ -25,6 +27,7 @@ struct TrainArgs {
   std::string validation;
   std::string validation_findings;
   std::vector<std::string> test_worlds;
+  std::vector<std::string> stores;  // production stores whose analyst verdicts label accounts
   std::string out;
   std::string card;
   std::string params;
@@ -33,6 +36,7 @@ struct TrainArgs {
 
 Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findings_file, bool quiet) {
   std::vector<Finding> findings;
+  std::vector<PersonaMembers> personas;
   if (!findings_file.empty()) {
     uint64_t rejected = 0;
     std::vector<std::string> reasons;
@@ -49,8 +53,35 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     auto got = ScanWorld(dir, db);
     if (!got.ok()) return Status::IOError("scanning " + dir + ": " + got.status().ToString());
     findings = std::move(got).value();
+    // The personas the scan resolved, as it left them in the store.
+    auto store = OpenSqliteStore(db);
+    if (!store.ok()) return store.status();
+    auto loaded = LoadPersonas(**store);
+    if (!loaded.ok()) return loaded.status().WithContext(db);
+    personas = std::move(loaded).value();
   }
-  return LabelWorld(dir, std::move(findings));
+  return LabelWorld(dir, std::move(findings), std::move(personas));
+}
+
+// Labelled rows from the analyst verdicts in a production store: its findings (risk.*
+// findings are not feature columns, but take verdicts), the latest verdict per
+// finding, its personas.
+Result<LabelledWorld> LoadVerdictWorld(const std::string& db) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) return Status::NotFound(db + ": no such store");
+  auto store = OpenSqliteStore(db);
+  if (!store.ok()) return store.status();
+  auto findings = (*store)->QueryFindings(FindingQuery{});
+  if (!findings.ok()) return findings.status().WithContext(db);
+  auto verdicts = (*store)->QueryVerdicts("");
+  if (!verdicts.ok()) return verdicts.status().WithContext(db);
+  std::map<std::string, bool> latest;  // oldest first: the last one wins
+  for (const Verdict& v : *verdicts) latest[v.finding_key] = v.kind == VerdictKind::kConfirmed;
+  std::vector<FindingVerdict> labels;
+  for (const auto& [key, confirmed] : latest) labels.push_back({key, confirmed});
+  auto personas = LoadPersonas(**store);
+  if (!personas.ok()) return personas.status().WithContext(db);
+  return LabelFromVerdicts(db, std::move(findings).value(), labels, std::move(personas).value());
 }
 
 std::string Fixed(double v, int digits = 3) {
@@ -96,8 +127,16 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
   }
 
   std::vector<LabelledWorld> train_worlds, test_worlds;
+  if (args.worlds.empty() && args.stores.empty()) {
+    return fail(kExitUsage, "give training data: --world DIR (simulated) and/or --store DB (analyst verdicts)");
+  }
   for (size_t i = 0; i < args.worlds.size(); ++i) {
     auto w = LoadWorld(args.worlds[i], args.findings.empty() ? "" : args.findings[i], args.quiet);
+    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    train_worlds.push_back(std::move(w).value());
+  }
+  for (const std::string& db : args.stores) {
+    auto w = LoadVerdictWorld(db);
     if (!w.ok()) return fail(kExitInputError, w.status().ToString());
     train_worlds.push_back(std::move(w).value());
   }
@@ -136,9 +175,9 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
                      " (docs/risk_model.md).\n\n## Worlds\n\n| role | world | simulator options | accounts | fraud |\n|---|---|---|---:|---:|\n";
   auto world_row = [&](const char* role, const LabelledWorld& w) {
     uint64_t fraud = 0;
-    for (float y : w.labels) fraud += y > 0.5f;
+    for (float y : w.accounts.labels) fraud += y > 0.5f;
     card += std::string("| ") + role + " | " + std::filesystem::path(w.dir).filename().string() + " | `" + w.options_json +
-            "` | " + std::to_string(w.labels.size()) + " | " + std::to_string(fraud) + " |\n";
+            "` | " + std::to_string(w.accounts.labels.size()) + " | " + std::to_string(fraud) + " |\n";
   };
   for (const LabelledWorld& w : train_worlds) world_row("train", w);
   if (valid) world_row("validation", *valid);
@@ -189,6 +228,21 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
       card += "\nReliability on the held-out worlds: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) +
               ".\n\n" + ReliabilityTable(bins);
     }
+    // Personas: the same model over each persona's pooled evidence.
+    Dataset personas = StackWorlds(test_ptrs, RowLevel::kPersona);
+    if (personas.rows > 0) {
+      auto persona_rows = CompareRankers(*model, test_ptrs, RowLevel::kPersona);
+      if (!persona_rows.ok()) return fail(kExitInternal, persona_rows.status().ToString());
+      card += "\n## Personas on the held-out worlds (pooled)\n\nA persona is fraud when one of its accounts is, or one "
+              "of its records is a fraud operator's (applicants never hired included).\n\n" +
+              RankingTable(*persona_rows);
+      auto pp = model->Predict(personas);
+      if (pp.ok()) {
+        auto bins = Reliability(*pp, personas.labels);
+        card += "\nPersona reliability: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) +
+                ".\n\n" + ReliabilityTable(bins);
+      }
+    }
   }
   // Global importance: mean |contribution| over the training rows.
   auto contrib = model->Contributions(train);
@@ -223,8 +277,11 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
 
 void RegisterTrainCommand(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train the risk model on simulated worlds (labels from truth.json)");
-  cmd->add_option("--world", args->worlds, "Training world directories written by `impostor simulate`")->required();
+  CLI::App* cmd = app.add_subcommand("train", "Train the risk model on simulated worlds (labels from truth.json) and analyst verdicts");
+  cmd->add_option("--world", args->worlds, "Training world directories written by `impostor simulate`");
+  cmd->add_option("--store", args->stores,
+                  "Stores whose analyst verdicts (`impostor verdict`) label accounts: confirmed = fraud, "
+                  "dismissed = legitimate");
   cmd->add_option("--findings", args->findings,
                   "Findings JSON lines per --world, same order (default: scan each world)");
   cmd->add_option("--validation", args->validation, "World for early stopping, calibration and the reliability table");
@@ -241,6 +298,7 @@ void RegisterTrainCommand(CLI::App& app, CommandContext& ctx) {
       "  impostor simulate --seed 3 --employees 1500 --days 30 --out v/\n"
       "  impostor train --world w1/ w2/ --validation v/ --out risk_model.json\n"
       "  impostor train --world w1/ --findings w1/findings.jsonl --out m.json --test hard/\n"
+      "  impostor train --world w1/ w2/ --store impostor.db --validation v/ --out retrained.json\n"
       "\n"
       "Features, parameters and the evaluation: docs/risk_model.md.");
   cmd->callback([args, &ctx] { RunTrain(*args, ctx); });

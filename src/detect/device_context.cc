@@ -4,14 +4,9 @@
 #include <unordered_set>
 
 #include "common/json_writer.h"
+#include "common/strings.h"
 
 namespace impostor {
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  return out;
-}
 
 namespace {
 
@@ -49,7 +44,7 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
     for (const Person& p : *ev_.people) {
       for (const std::string* key : {&p.user, &p.email}) {
         if (key->empty()) continue;
-        std::string k = LowerAscii(*key);
+        std::string k = AsciiLower(*key);
         auto [it, inserted] = person_of_.emplace(k, &p);
         if (!inserted && SourceRank(p.source) < SourceRank(it->second->source)) it->second = &p;
         if (key == &p.user) break;  // e-mail only when there is no user
@@ -69,7 +64,7 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
       ip_accounts[s.ip_text].insert(s.account);
       if (s.geo.has_coordinates() && !s.geo.city.empty() && !s.geo.country.empty() && !s.net.is_anonymizer &&
           !s.net.is_mobile) {
-        std::string key = s.geo.country + "|" + LowerAscii(s.geo.city);
+        std::string key = s.geo.country + "|" + AsciiLower(s.geo.city);
         auto& sum = sums[key];
         sum.first += s.geo.lat;
         sum.second += s.geo.lon;
@@ -102,7 +97,7 @@ std::string DeviceContext::IdentityOf(const std::string& account) const {
   const Person* p = PersonOf(account);
   if (!p) return "account:" + account;
   if (!p->national_id.empty()) return "national_id:" + p->national_id;
-  if (!p->full_name.empty() && !p->dob.empty()) return "name_dob:" + LowerAscii(p->full_name) + "|" + p->dob;
+  if (!p->full_name.empty() && !p->dob.empty()) return "name_dob:" + AsciiLower(p->full_name) + "|" + p->dob;
   return "account:" + account;
 }
 
@@ -113,7 +108,7 @@ const IpFacts* DeviceContext::FactsOf(const std::string& ip) const {
 
 bool DeviceContext::CityCoordinates(const std::string& country, const std::string& city, double* lat,
                                     double* lon) const {
-  auto it = gazetteer_.find(country + "|" + LowerAscii(city));
+  auto it = gazetteer_.find(country + "|" + AsciiLower(city));
   if (it == gazetteer_.end()) return false;
   *lat = it->second.first;
   *lon = it->second.second;

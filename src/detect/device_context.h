@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/strings.h"
 #include "detect/device_detectors.h"
 #include "detect/endpoint_catalog.h"
 
@@ -55,7 +56,6 @@ class DeviceContext {
   std::unordered_map<std::string, std::pair<double, double>> gazetteer_;
 };
 
-std::string LowerAscii(std::string_view s);
 // Evidence record of a device observation.
 Evidence DeviceEvidence(const DeviceObservation& o);
 Evidence PersonClaimEvidence(const Person& p);

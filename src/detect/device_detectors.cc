@@ -126,8 +126,8 @@ void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, Finding
         best_match = m;
       }
       std::string key = o->usb_vendor_id + ":" + o->usb_product_id + ":" + o->usb_serial;
-      std::string model = LowerAscii(o->usb_model);
-      std::string cls = LowerAscii(o->usb_class);
+      std::string model = AsciiLower(o->usb_model);
+      std::string cls = AsciiLower(o->usb_class);
       int bits = 0;
       if ((cls == "3" || cls == "03" || cls == "hidclass") && o->usb_protocol == "1") bits |= 1;
       if ((cls == "3" || cls == "03" || cls == "hidclass") && o->usb_protocol == "2") bits |= 2;
@@ -183,7 +183,7 @@ void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, Finding
 
 void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, FindingSink& sink) {
   std::vector<std::string> allow;
-  for (const std::string& a : params.List("allow", {})) allow.push_back(LowerAscii(a));
+  for (const std::string& a : params.List("allow", {})) allow.push_back(AsciiLower(a));
   const double window_days = params.Number("window_days", 14);
   const double min_tools = params.Number("min_tools", 2);
   const bool report_single = params.Flag("report_single_tool", true);
@@ -200,7 +200,7 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
       if (o->removed) continue;
       SoftwareMatch m = ctx.catalog().MatchSoftware(*o);
       if (m.kind == SoftwareMatch::Kind::kNone) continue;
-      std::string lname = LowerAscii(m.name), lobs = LowerAscii(o->name);
+      std::string lname = AsciiLower(m.name), lobs = AsciiLower(o->name);
       bool allowed = false;
       for (const std::string& a : allow) {
         if (a == lname || a == lobs || (!lobs.empty() && lobs.rfind(a, 0) == 0)) allowed = true;
@@ -465,8 +465,8 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     if (seen_km > 0) f.explanation += " (" + FormatThousands(seen_km) + " km away)";
     bool at_ship_to = false;
     if (!person->ship_to.empty() && !seen_place.empty()) {
-      std::string city = LowerAscii(seen_place.substr(0, seen_place.find(',')));
-      at_ship_to = !city.empty() && LowerAscii(person->ship_to).find(city) != std::string::npos;
+      std::string city = AsciiLower(seen_place.substr(0, seen_place.find(',')));
+      at_ship_to = !city.empty() && AsciiLower(person->ship_to).find(city) != std::string::npos;
       if (at_ship_to) f.explanation += "; that is the laptop's ship-to city, not the home";
     }
     for (const auto& [day, d] : days) {

@@ -8,15 +8,11 @@
 #include <functional>
 #include <sstream>
 
+#include "common/strings.h"
+
 namespace impostor {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  return out;
-}
 
 std::string Trim(std::string_view s) {
   size_t a = s.find_first_not_of(" \t\r\n");
@@ -36,7 +32,7 @@ std::vector<std::string> SplitList(std::string_view s) {
   while (start <= s.size()) {
     size_t end = s.find(';', start);
     if (end == std::string_view::npos) end = s.size();
-    std::string item = Lower(Trim(s.substr(start, end - start)));
+    std::string item = AsciiLower(Trim(s.substr(start, end - start)));
     if (!item.empty()) out.push_back(item);
     start = end + 1;
   }
@@ -95,7 +91,7 @@ Status ForEachCatalogRow(const std::string& path, size_t min_fields,
 
 // "C:\Program Files\AnyDesk\*" -> "c:\program files\anydesk\"; "" for bare names.
 std::string PathPrefix(std::string_view raw) {
-  std::string p = Lower(Trim(raw));
+  std::string p = AsciiLower(Trim(raw));
   while (!p.empty() && (p.back() == '*')) p.pop_back();
   if (p.find('\\') == std::string::npos && p.find('/') == std::string::npos) return "";
   if (p.find('%') != std::string::npos || p.find('<') != std::string::npos) return "";  // templated user paths
@@ -134,7 +130,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
     if (!t["Details"]["PEMetadata"].get_array().get(list)) {
       for (simdjson::dom::element pe : list) {
         for (const char* key : {"Filename", "OriginalFileName"}) {
-          if (!pe[key].get_string().get(s) && !Trim(s).empty()) tool.processes.push_back(Lower(BaseName(Trim(s))));
+          if (!pe[key].get_string().get(s) && !Trim(s).empty()) tool.processes.push_back(AsciiLower(BaseName(Trim(s))));
         }
       }
     }
@@ -145,7 +141,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
         if (!prefix.empty()) {
           tool.path_prefixes.push_back(prefix);
         } else {
-          std::string name = Lower(Trim(s));
+          std::string name = AsciiLower(Trim(s));
           if (name.find('*') == std::string::npos && name.find(' ') == std::string::npos && name.size() >= 5)
             tool.processes.push_back(name);
         }
@@ -153,7 +149,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
     }
     if (!t["CodeSigning"]["certificates"].get_array().get(list)) {
       for (simdjson::dom::element c : list) {
-        if (!c["signer_name"].get_string().get(s) && !Trim(s).empty()) tool.signers.push_back(Lower(Trim(s)));
+        if (!c["signer_name"].get_string().get(s) && !Trim(s).empty()) tool.signers.push_back(AsciiLower(Trim(s)));
       }
     }
     if (!t["Artifacts"]["Network"].get_array().get(list)) {
@@ -178,9 +174,9 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   Status st = ForEachCatalogRow(sw_path, 4, [&](const std::vector<std::string>& f) {
     const std::string kind = Trim(f[0]);
     if (kind == "not_remote_control") {
-      not_remote.push_back(Lower(Trim(f[1])));
+      not_remote.push_back(AsciiLower(Trim(f[1])));
     } else if (kind == "dprk_reported") {
-      dprk.push_back(Lower(Trim(f[1])));
+      dprk.push_back(AsciiLower(Trim(f[1])));
     } else if (kind == "vpn_client" || kind == "mouse_jiggler") {
       NamedSoftware n;
       n.kind = kind == "vpn_client" ? SoftwareMatch::Kind::kVpnClient : SoftwareMatch::Kind::kMouseJiggler;
@@ -193,7 +189,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   if (!st.ok()) return st;
   std::vector<RmmTool> kept;
   for (RmmTool& t : cat.tools_) {
-    std::string lower = Lower(t.name);
+    std::string lower = AsciiLower(t.name);
     if (std::find(not_remote.begin(), not_remote.end(), lower) != not_remote.end()) continue;
     t.dprk_reported = std::find(dprk.begin(), dprk.end(), lower) != dprk.end();
     kept.push_back(std::move(t));
@@ -201,7 +197,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   cat.tools_ = std::move(kept);
   for (size_t i = 0; i < cat.tools_.size(); ++i) {
     const RmmTool& t = cat.tools_[i];
-    cat.by_name_.emplace(Lower(t.name), i);
+    cat.by_name_.emplace(AsciiLower(t.name), i);
     for (const std::string& p : t.processes) cat.by_process_.emplace(p, i);
     for (const std::string& p : t.path_prefixes) cat.by_path_.emplace_back(p, i);
   }
@@ -214,8 +210,8 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   st = ForEachCatalogRow(ids_path, 3, [&](const std::vector<std::string>& f) {
     KvmId id;
     id.family = Trim(f[0]);
-    id.vid = Lower(Trim(f[1]));
-    id.pid = Lower(Trim(f[2]));
+    id.vid = AsciiLower(Trim(f[1]));
+    id.pid = AsciiLower(Trim(f[2]));
     if (id.vid.rfind("0x", 0) == 0) id.vid = id.vid.substr(2);
     if (id.pid.rfind("0x", 0) == 0) id.pid = id.pid.substr(2);
     id.generic = id.vid == "1d6b";  // the Linux Foundation's gadget ids, shared by every gadget
@@ -227,7 +223,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
     KvmString s{Trim(f[1]), Trim(f[2]), Trim(f[3]) == "strong"};
     if (Trim(f[0]) == "serial") cat.kvm_serials_.push_back(s);
     else {
-      s.value = Lower(s.value);
+      s.value = AsciiLower(s.value);
       cat.kvm_strings_.push_back(s);
     }
   });
@@ -238,9 +234,9 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
 SoftwareMatch EndpointCatalog::MatchSoftware(const DeviceObservation& o) const {
   SoftwareMatch m;
   if (o.kind != DeviceObservationKind::kProgram && o.kind != DeviceObservationKind::kProcess) return m;
-  const std::string name = Lower(Trim(o.name));
-  const std::string exe = Lower(BaseName(o.path));
-  const std::string path = Lower(o.path);
+  const std::string name = AsciiLower(Trim(o.name));
+  const std::string exe = AsciiLower(BaseName(o.path));
+  const std::string path = AsciiLower(o.path);
   // Other named software first: Astrill is not in LOLRMM, and a jiggler is not RMM.
   for (const NamedSoftware& n : other_) {
     for (const std::string& p : n.processes) {
@@ -285,7 +281,7 @@ SoftwareMatch EndpointCatalog::MatchSoftware(const DeviceObservation& o) const {
     }
   }
   if (!o.signer.empty()) {
-    const std::string signer = Lower(o.signer);
+    const std::string signer = AsciiLower(o.signer);
     for (size_t i = 0; i < tools_.size(); ++i) {
       for (const std::string& s : tools_[i].signers) {
         if (s == signer) return hit(i, "signer " + s);
@@ -298,7 +294,7 @@ SoftwareMatch EndpointCatalog::MatchSoftware(const DeviceObservation& o) const {
 KvmMatch EndpointCatalog::MatchKvm(const DeviceObservation& o) const {
   KvmMatch m;
   if (o.kind != DeviceObservationKind::kUsbDevice) return m;
-  const std::string text = Lower(o.usb_vendor + " | " + o.usb_model);
+  const std::string text = AsciiLower(o.usb_vendor + " | " + o.usb_model);
   const std::string ids = o.usb_vendor_id + ":" + o.usb_product_id;
   for (const KvmString& s : kvm_strings_) {
     if (text.find(s.value) != std::string::npos) {
@@ -310,7 +306,7 @@ KvmMatch EndpointCatalog::MatchKvm(const DeviceObservation& o) const {
     }
   }
   for (const KvmString& s : kvm_serials_) {
-    if (!o.usb_serial.empty() && Lower(o.usb_serial) == Lower(s.value) &&
+    if (!o.usb_serial.empty() && AsciiLower(o.usb_serial) == AsciiLower(s.value) &&
         (s.strong || o.usb_vendor_id == "1d6b" || m.matched)) {
       m.matched = true;
       m.family = s.family;

@@ -33,7 +33,7 @@ struct Use {
 
 bool ResidentialEnough(const NetworkInfo& n) {
   if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress) return false;
-  std::string ct = LowerAscii(n.connection_type);
+  std::string ct = AsciiLower(n.connection_type);
   return ct != "corporate" && ct != "cellular" && ct != "hosting";
 }
 
@@ -102,7 +102,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (p.ship_to.empty() || p.user.empty()) continue;
       std::string addr = NormalizeAddress(p.ship_to);
       if (addr.size() < 8) continue;
-      uses["ship_to:" + addr].push_back({LowerAscii(p.user), 0, nullptr, nullptr, &p});
+      uses["ship_to:" + addr].push_back({AsciiLower(p.user), 0, nullptr, nullptr, &p});
     }
   }
 

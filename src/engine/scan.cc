@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
+#include "common/strings.h"
 #include "detect/account_profile.h"
 #include "detect/device_detectors.h"
 #include "detect/registry.h"
@@ -117,6 +119,7 @@ void RegisterAllDetectors(DetectorRegistry& registry) {
   RegisterPhotoDetectors(registry);
   RegisterPersonaDetectorInfos(registry);
   registry.AddInfo(RiskAccountInfo());
+  registry.AddInfo(RiskPersonaInfo());
 }
 
 namespace {
@@ -276,7 +279,8 @@ namespace {
 Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<DeviceObservation>& devices,
                               const std::vector<Registration>& registrations, const std::vector<SignIn>& signins,
                               const ImpostorConfig& config, const LinkageConfig& linkage, bool photo_faces,
-                              RejectSink& rejects, FindingSink& sink, ScanStats& stats) {
+                              RejectSink& rejects, FindingSink& sink, ScanStats& stats,
+                              std::vector<PersonaMembers>& personas) {
   if (!people.empty()) {
     // Photos first: a shared photo becomes an identifier persona resolution links on.
     PhotoFileHasherOptions hasher_options;
@@ -302,6 +306,19 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
     if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
     stats.personas = resolved->personas.size();
     DetectPersonaFindings(*resolved, sink);
+    personas.reserve(resolved->personas.size());
+    for (const Persona& persona : resolved->personas) {
+      PersonaMembers m;
+      m.persona = persona.id;
+      for (uint32_t idx : persona.members) {
+        const Person& p = people[idx];
+        m.records.push_back(p.record_id);
+        if (!p.user.empty()) m.accounts.push_back(AsciiLower(p.user));
+      }
+      std::sort(m.accounts.begin(), m.accounts.end());
+      m.accounts.erase(std::unique(m.accounts.begin(), m.accounts.end()), m.accounts.end());
+      personas.push_back(std::move(m));
+    }
   }
   if (!devices.empty() || !registrations.empty() || !people.empty()) {
     EvidenceSet evidence;
@@ -315,6 +332,42 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
 }
 
 }  // namespace
+
+Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store) {
+  std::vector<std::pair<std::string, std::string>> blobs;
+  std::set<std::string> current;
+  for (const PersonaMembers& p : personas) {
+    current.insert(p.persona);
+    blobs.emplace_back(p.persona, EncodePersonaMembers(p));
+  }
+  // Ids an earlier resolution gave and this one dropped (merged away) are emptied.
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) {
+    if (!blob.empty() && !current.count(std::string(id))) blobs.emplace_back(std::string(id), "");
+  }));
+  IMPOSTOR_RETURN_IF_ERROR(store.Begin());
+  Status st = store.SaveState(kPersonaState, blobs);
+  if (!st.ok()) {
+    store.Rollback();
+    return st.WithContext("saving personas to the store");
+  }
+  return store.Commit();
+}
+
+Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
+  std::vector<PersonaMembers> out;
+  Status bad;
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) {
+    if (blob.empty() || !bad.ok()) return;
+    auto m = DecodePersonaMembers(id, blob);
+    if (!m.ok()) {
+      bad = m.status();
+      return;
+    }
+    out.push_back(std::move(m).value());
+  }));
+  if (!bad.ok()) return bad;
+  return out;
+}
 
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
   auto enricher = Enricher::Open(config.enrich);
@@ -392,21 +445,23 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   auto population_started = std::chrono::steady_clock::now();
   MergingSink population;
   IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, signins, config, linkage,
-                                                  options.photo_faces, rejects, population, stats));
+                                                  options.photo_faces, rejects, population, stats, result->personas));
   IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, *result));
+  if (!people.empty()) IMPOSTOR_RETURN_IF_ERROR(SavePersonas(result->personas, **store));
   if (!options.model_path.empty()) {
-    // The model scores every account the findings name, from all of them at once.
+    // The model scores every account the findings name, and every persona, from all
+    // of them at once.
     auto model = RiskModel::Load(options.model_path);
     if (!model.ok()) return model.status();
     FeatureContext context;
     for (const Person& p : people) {
-      if (p.user.empty()) continue;
-      std::string account = p.user;
-      std::transform(account.begin(), account.end(), account.begin(), [](unsigned char c) { return std::tolower(c); });
-      context.aliases[p.record_id] = account;
+      if (!p.user.empty()) context.Alias(p.record_id, p.user);
     }
     auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();
+    auto personas = ScorePersonas(*model, result->findings, result->personas, context, options.min_risk);
+    if (!personas.ok()) return personas.status();
+    scored->insert(scored->end(), std::make_move_iterator(personas->begin()), std::make_move_iterator(personas->end()));
     IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, *result));
   }
   SortFindings(*result);

@@ -23,6 +23,7 @@
 #include "detect/finding.h"
 #include "engine/config.h"
 #include "ingest/reader.h"
+#include "score/features.h"
 #include "detect/registry.h"
 #include "store/store.h"
 
@@ -34,8 +35,8 @@ struct ScanOptions {
   std::string db_path = "impostor.db";
   int threads = 2;                  // enrichment threads
   bool photo_faces = true;          // overrides the config's people.photo_faces when false
-  std::string model_path;           // risk model (models/risk_model.json); "" = no risk.account scores
-  double min_risk = 20;             // risk.account findings from this score (0-100) up
+  std::string model_path;           // risk model (models/risk_model.json); "" = no risk scores
+  double min_risk = 20;             // risk.account and risk.persona findings from this score (0-100) up
   // Progress of reading: (input name, bytes done, bytes total or 0, records read so far).
   std::function<void(const std::string&, uint64_t, uint64_t, uint64_t)> progress;
 };
@@ -63,8 +64,14 @@ struct ScanStats {
 struct ScanResult {
   std::vector<Finding> findings;  // as stored after merging, this scan's keys only, most severe first
   std::vector<bool> created;      // per finding: new key (OCSF Create) or a repeat (Update)
+  std::vector<PersonaMembers> personas;  // resolution of this scan's people records (also in the store)
   ScanStats stats;
 };
+
+// The store's per-entity state where the personas of the last scan with people
+// records are kept (EncodePersonaMembers), so `impostor train --store` can label and
+// score them later. A persona id that a later resolution dropped keeps an empty blob.
+inline constexpr char kPersonaState[] = "persona";
 
 // Every detector impostor has: the sign-in stream ones (which the scan instantiates)
 // and the descriptions of those run over people, photos and devices.
@@ -80,6 +87,11 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
 // The same pipeline over sign-ins already in memory (tests, benchmarks, the Kafka
 // consumer): enrich (when `enricher` is given), order, detect, store.
 class Enricher;
+
+// Writes `personas` as the store's persona state (kPersonaState), and reads it back.
+Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store);
+Result<std::vector<PersonaMembers>> LoadPersonas(Store& store);
+
 Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
                                Store& store, int threads);
 

@@ -294,7 +294,7 @@ std::string DetectDeviceFormat(std::string_view head) {
     if (mdm.Init(header).empty()) return "mdm.csv";
     return "";
   }
-  std::string lower = ingest::AsciiLower(head.substr(0, kHeadBytes));
+  std::string lower = AsciiLower(head.substr(0, kHeadBytes));
   if (lower.find("\"deviceid\"") != std::string::npos && lower.find("\"timestamp\"") != std::string::npos) return "mde";
   if (lower.find("\"hostidentifier\"") != std::string::npos || lower.find("\"calendartime\"") != std::string::npos)
     return "osquery";

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/strings.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -52,8 +53,6 @@ inline bool KeyIs(std::string_view key, std::string_view name) {
   return true;
 }
 
-std::string AsciiLower(std::string_view text);
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // The value as it appears in the input, shortened to 80 characters, for reasons.
 std::string DescribeValue(od::value& value);

@@ -216,7 +216,7 @@ std::string DetectSignInFormat(std::string_view head) {
     if (plain.Init(header, {}).empty()) return "csv";
     return "";
   }
-  std::string lower = ingest::AsciiLower(head.substr(0, kHeadBytes));
+  std::string lower = AsciiLower(head.substr(0, kHeadBytes));
   if (HasKey(lower, "\"class_uid\"")) return "ocsf.authentication";
   if (HasKey(lower, "\"eventname\"") && (HasKey(lower, "\"eventsource\"") || HasKey(lower, "\"useridentity\""))) {
     return "aws.cloudtrail";

@@ -61,7 +61,7 @@ bool LooksLikePhone(std::string_view s) {
 }
 
 FactorType OktaFactor(std::string_view f) {
-  std::string l = ingest::AsciiLower(f);
+  std::string l = AsciiLower(f);
   if (l.find("sms") != std::string::npos) return FactorType::kSms;
   if (l.find("call") != std::string::npos || l.find("voice") != std::string::npos) return FactorType::kVoice;
   if (l.find("push") != std::string::npos || l.find("okta_verify") != std::string::npos) return FactorType::kPush;
@@ -93,7 +93,7 @@ std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
   if (!t) return "published: not a time: \"" + std::string(published.substr(0, 60)) + "\"";
   r->time = *t;
   r->event_id = Text(e, "uuid");
-  if (IsObj(e, "actor")) r->account = ingest::AsciiLower(Text(Obj(e, "actor"), "alternateId"));
+  if (IsObj(e, "actor")) r->account = AsciiLower(Text(Obj(e, "actor"), "alternateId"));
   if (IsObj(e, "client")) r->ip = Text(Obj(e, "client"), "ipAddress");
   dom::object debug_data;
   bool has_debug = false;
@@ -110,7 +110,7 @@ std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
       std::string_view ttype = Text(t, "type");
       if (ttype == "User") {
         std::string_view alt = Text(t, "alternateId");
-        if (!alt.empty()) r->account = ingest::AsciiLower(alt);
+        if (!alt.empty()) r->account = AsciiLower(alt);
       }
       if (IsObj(t, "detailEntry")) {
         dom::object d = Obj(t, "detailEntry");
@@ -149,7 +149,7 @@ std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
 }
 
 FactorType EntraMethod(std::string_view reason) {
-  std::string l = ingest::AsciiLower(reason);
+  std::string l = AsciiLower(reason);
   if (l.find("fido") != std::string::npos || l.find("security key") != std::string::npos ||
       l.find("windows hello") != std::string::npos || l.find("passkey") != std::string::npos)
     return FactorType::kWebAuthn;
@@ -177,7 +177,7 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
     return "";
   }
   std::string_view result = Text(e, "result");
-  if (!result.empty() && !ingest::EqualsIgnoreCase(result, "success")) {
+  if (!result.empty() && !EqualsIgnoreCase(result, "success")) {
     *skip = "entra audit registration not successful";
     return "";
   }
@@ -195,7 +195,7 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
       if (te.get_object().get(target)) continue;
       std::string_view upn = Text(target, "userPrincipalName");
       if (!upn.empty()) {
-        r->account = ingest::AsciiLower(upn);
+        r->account = AsciiLower(upn);
         break;
       }
     }
@@ -204,7 +204,7 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
     dom::object by = Obj(e, "initiatedBy");
     if (IsObj(by, "user")) {
       dom::object u = Obj(by, "user");
-      if (r->account.empty()) r->account = ingest::AsciiLower(Text(u, "userPrincipalName"));
+      if (r->account.empty()) r->account = AsciiLower(Text(u, "userPrincipalName"));
       r->ip = Text(u, "ipAddress");
     }
   }
@@ -216,9 +216,9 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
       dom::object d;
       if (de.get_object().get(d)) continue;
       std::string_view key = Text(d, "key"), value = Text(d, "value");
-      if (ingest::EqualsIgnoreCase(key, "PhoneNumber")) phone = value;
-      else if (ingest::EqualsIgnoreCase(key, "DeviceId")) device_id = value;
-      else if (ingest::EqualsIgnoreCase(key, "DeviceName")) device_name = value;
+      if (EqualsIgnoreCase(key, "PhoneNumber")) phone = value;
+      else if (EqualsIgnoreCase(key, "DeviceId")) device_id = value;
+      else if (EqualsIgnoreCase(key, "DeviceName")) device_name = value;
     }
   }
   if (!phone.empty()) {

@@ -1,17 +1,10 @@
 #include <fstream>
 
+#include "common/strings.h"
 #include "resolve/normalize.h"
 
 namespace impostor {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool IsYahoo(std::string_view d) {
   return d == "yahoo.com" || d == "ymail.com" || d == "rocketmail.com" || d.rfind("yahoo.", 0) == 0;
@@ -26,14 +19,14 @@ bool IsYandexAlias(std::string_view d) {
 bool NormalizeEmail(std::string_view raw, EmailKey* out) {
   *out = EmailKey();
   raw = TrimAscii(raw);
-  if (raw.size() >= 7 && Lower(raw.substr(0, 7)) == "mailto:") raw.remove_prefix(7);
+  if (raw.size() >= 7 && AsciiLower(raw.substr(0, 7)) == "mailto:") raw.remove_prefix(7);
   if (IsOpaqueHash(raw)) {
-    out->raw = out->normalized = out->local = Lower(raw);
+    out->raw = out->normalized = out->local = AsciiLower(raw);
     return true;
   }
   const size_t at = raw.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == raw.size()) return false;
-  out->raw = Lower(raw);
+  out->raw = AsciiLower(raw);
   std::string local = out->raw.substr(0, at);
   std::string domain = out->raw.substr(at + 1);
   while (!domain.empty() && domain.back() == '.') domain.pop_back();
@@ -84,7 +77,7 @@ Result<EmailDomainCatalog> EmailDomainCatalog::Load(const std::string& catalog_d
       if (q1 == std::string::npos) continue;
       const size_t q2 = line.find('"', q1 + 1);
       if (q2 == std::string::npos) continue;
-      catalog.free_.insert(Lower(line.substr(q1 + 1, q2 - q1 - 1)));
+      catalog.free_.insert(AsciiLower(line.substr(q1 + 1, q2 - q1 - 1)));
     }
   }
   {
@@ -94,7 +87,7 @@ Result<EmailDomainCatalog> EmailDomainCatalog::Load(const std::string& catalog_d
     std::string line;
     while (std::getline(in, line)) {
       std::string_view d = TrimAscii(line);
-      if (!d.empty() && d[0] != '#') catalog.disposable_.insert(Lower(d));
+      if (!d.empty() && d[0] != '#') catalog.disposable_.insert(AsciiLower(d));
     }
   }
   return catalog;

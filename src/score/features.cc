@@ -7,19 +7,13 @@
 #include <limits>
 #include <set>
 
+#include "common/strings.h"
+
 namespace impostor {
 
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
-
-std::string Lower(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Aggregate columns after the per-detector ones, in order.
 enum Aggregate : size_t {
@@ -36,6 +30,9 @@ enum Aggregate : size_t {
   kWorkHoursClaimedFit,
   kRemoteToolReported,
   kTenureDays,
+  kPersonaClaimedNames,
+  kPersonaConcurrentEmployers,
+  kPayrollSharedWorkers,
   kAggregateCount,
 };
 
@@ -44,7 +41,8 @@ const char* const kAggregateNames[kAggregateCount] = {
     "anonymizer_events",          "anonymizer_tor_or_hosting", "farm_cluster_size",
     "persona_cluster_size",       "mfa_shared_accounts",       "mfa_shared_organisations",
     "shared_egress_accounts",     "work_hours_claimed_fit",    "remote_tool_reported",
-    "tenure_days",
+    "tenure_days",                "persona_claimed_names",     "persona_concurrent_employers",
+    "payroll_shared_workers",
 };
 
 constexpr size_t kPerDetector = 3;  // max_severity, max_confidence, count
@@ -111,12 +109,21 @@ const std::vector<std::string>& FeatureNames() {
   return kNames;
 }
 
+void FeatureContext::Alias(const std::string& id, const std::string& row) {
+  std::string key = AsciiLower(id), value = AsciiLower(row);
+  auto [lo, hi] = aliases.equal_range(key);
+  for (auto it = lo; it != hi; ++it)
+    if (it->second == value) return;
+  aliases.emplace(std::move(key), std::move(value));
+}
+
 std::vector<std::string> AccountsNamed(const Finding& f, const FeatureContext& ctx) {
   std::vector<std::string> out;
   auto resolve = [&](const std::string& raw, bool is_account) {
-    std::string low = Lower(raw);
-    if (auto it = ctx.aliases.find(low); it != ctx.aliases.end()) {
-      out.push_back(Lower(it->second));
+    std::string low = AsciiLower(raw);
+    auto [lo, hi] = ctx.aliases.equal_range(low);
+    if (lo != hi) {
+      for (auto it = lo; it != hi; ++it) out.push_back(AsciiLower(it->second));
     } else if (is_account || low.find('@') != std::string::npos) {
       out.push_back(low);
     }
@@ -137,9 +144,9 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
   for (size_t i = 0; i < n_det; ++i) detector_index[ScoredDetectors()[i]] = i;
 
   std::map<std::string, double> tenure;
-  for (const auto& [a, d] : ctx.tenure_days) tenure[Lower(a)] = d;
+  for (const auto& [a, d] : ctx.tenure_days) tenure[AsciiLower(a)] = d;
   std::set<std::string> restrict_to;
-  for (const std::string& a : ctx.accounts) restrict_to.insert(Lower(a));
+  for (const std::string& a : ctx.accounts) restrict_to.insert(AsciiLower(a));
 
   std::map<std::string, std::vector<float>> rows;
   auto row_of = [&](const std::string& account) -> std::vector<float>* {
@@ -183,7 +190,15 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
         double size = Attribute(parser, f.attributes_json, "identities");
         Max(r[agg0 + kFarmClusterSize], std::isnan(size) ? related : size);
       } else if (IsPersonaDetector(d)) {
-        Max(r[agg0 + kPersonaClusterSize], related);
+        double members = Attribute(parser, f.attributes_json, "members");
+        Max(r[agg0 + kPersonaClusterSize], std::isnan(members) ? related : std::max(members, related));
+        if (d == "persona.reuse") {
+          Max(r[agg0 + kPersonaClaimedNames], Attribute(parser, f.attributes_json, "claimed_names"));
+        } else if (d == "identity.rental") {
+          Max(r[agg0 + kPersonaConcurrentEmployers], Attribute(parser, f.attributes_json, "concurrent_employers"));
+        } else if (d == "payroll.shared_account") {
+          Max(r[agg0 + kPayrollSharedWorkers], Attribute(parser, f.attributes_json, "workers"));
+        }
       } else if (d == "mfa.shared_factor") {
         double accounts = Attribute(parser, f.attributes_json, "accounts");
         Max(r[agg0 + kMfaSharedAccounts], std::isnan(accounts) ? related : accounts);
@@ -259,6 +274,57 @@ std::map<std::string, double> NoisyOrScores(const std::vector<Finding>& findings
     out[account] = 1.0 - miss;
   }
   return out;
+}
+
+FeatureContext PersonaFeatureContext(const std::vector<PersonaMembers>& personas,
+                                     const FeatureContext& account_context) {
+  FeatureContext ctx;
+  // Identifiers that name an account name that account's personas.
+  std::multimap<std::string, std::string> via_account;
+  for (const auto& [id, account] : account_context.aliases) via_account.emplace(account, id);
+  std::map<std::string, double> tenure;
+  for (const auto& [a, d] : account_context.tenure_days) tenure[AsciiLower(a)] = d;
+  for (const PersonaMembers& p : personas) {
+    ctx.accounts.push_back(p.persona);
+    ctx.Alias(p.persona, p.persona);
+    for (const std::string& r : p.records) ctx.Alias(r, p.persona);
+    for (const std::string& a : p.accounts) {
+      std::string account = AsciiLower(a);
+      ctx.Alias(account, p.persona);
+      auto [lo, hi] = via_account.equal_range(account);
+      for (auto it = lo; it != hi; ++it) ctx.Alias(it->second, p.persona);
+      if (auto t = tenure.find(account); t != tenure.end()) {
+        auto [slot, fresh] = ctx.tenure_days.try_emplace(AsciiLower(p.persona), t->second);
+        if (!fresh) slot->second = std::min(slot->second, t->second);
+      }
+    }
+  }
+  return ctx;
+}
+
+std::string EncodePersonaMembers(const PersonaMembers& members) {
+  std::string out;
+  for (const std::string& r : members.records) out += "r\t" + r + "\n";
+  for (const std::string& a : members.accounts) out += "a\t" + a + "\n";
+  return out;
+}
+
+Result<PersonaMembers> DecodePersonaMembers(std::string_view persona, std::string_view blob) {
+  PersonaMembers m;
+  m.persona = std::string(persona);
+  size_t line_no = 0;
+  while (!blob.empty()) {
+    size_t nl = blob.find('\n');
+    std::string_view line = blob.substr(0, nl);
+    blob = nl == std::string_view::npos ? std::string_view() : blob.substr(nl + 1);
+    ++line_no;
+    if (line.size() < 3 || line[1] != '\t' || (line[0] != 'r' && line[0] != 'a')) {
+      return Status::Corruption("persona " + m.persona + " members, line " + std::to_string(line_no) +
+                                ": expected \"r<TAB>record\" or \"a<TAB>account\"");
+    }
+    (line[0] == 'r' ? m.records : m.accounts).emplace_back(line.substr(2));
+  }
+  return m;
 }
 
 }  // namespace impostor

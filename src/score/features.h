@@ -18,8 +18,10 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "detect/finding.h"
 
 namespace impostor {
@@ -31,8 +33,12 @@ const std::vector<std::string>& ScoredDetectors();
 const std::vector<std::string>& FeatureNames();
 
 struct FeatureContext {
-  // Lower-cased identifier (device id, hostname, people record id) -> account (UPN).
-  std::map<std::string, std::string> aliases;
+  // Lower-cased identifier (device id, hostname, people record id) -> the row it names
+  // (an account's UPN; for persona rows, the persona id). One identifier may name
+  // several rows (an account with records in two personas).
+  std::multimap<std::string, std::string> aliases;
+  // Adds id -> row, both lower-cased, once.
+  void Alias(const std::string& id, const std::string& row);
   // Accounts that get a row even without any finding (every account of the tenant).
   std::vector<std::string> accounts;
   // Account -> days from hire to the end of the scanned window (HR records); accounts
@@ -49,6 +55,25 @@ struct FeatureMatrix {
 
 // The accounts (lower-cased) a finding names.
 std::vector<std::string> AccountsNamed(const Finding& f, const FeatureContext& ctx);
+
+// A persona as resolution found it, and as the store keeps it between runs: its
+// people records and the sign-in accounts those records name.
+struct PersonaMembers {
+  std::string persona;                // persona id
+  std::vector<std::string> records;   // people record ids
+  std::vector<std::string> accounts;  // lower-cased UPNs of the records' users
+};
+
+// The context whose rows are personas: a finding names a persona through the persona
+// id, a member record or a member account (or an identifier `account_context` aliases
+// to one). The persona's tenure is its shortest member tenure. Rows: every persona.
+FeatureContext PersonaFeatureContext(const std::vector<PersonaMembers>& personas,
+                                     const FeatureContext& account_context);
+
+// The store's encoding of one persona's members (state "persona", keyed by persona id):
+// one line per member, "r\t<record id>" or "a\t<account>". Decode fails on any other line.
+std::string EncodePersonaMembers(const PersonaMembers& members);
+Result<PersonaMembers> DecodePersonaMembers(std::string_view persona, std::string_view blob);
 
 FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const FeatureContext& ctx);
 

@@ -8,12 +8,25 @@
 namespace impostor {
 
 namespace {
-constexpr char kId[] = "risk.account";
 constexpr size_t kReasons = 3;
+
+// What is being scored: accounts or personas.
+struct Subject {
+  const char* detector;
+  const char* entity_type;
+  const char* title;
+};
+constexpr Subject kAccount{"risk.account", "account", "Account risk score"};
+constexpr Subject kPersona{"risk.persona", "persona", "Persona risk score"};
+
+// Scores every row of `context` and turns those at or above `min_score` into findings.
+Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector<Finding>& findings,
+                                       const FeatureContext& context, double min_score, const Subject& subject,
+                                       const std::map<std::string, std::vector<std::string>>& related);
 }  // namespace
 
 DetectorInfo RiskAccountInfo() {
-  return DetectorInfo{kId,
+  return DetectorInfo{kAccount.detector,
                       "Risk::Account",
                       "The risk model's 0-100 score of an account from all detectors' findings, with the features "
                       "that raised it most (XGBoost contributions).",
@@ -23,8 +36,39 @@ DetectorInfo RiskAccountInfo() {
                       {}};
 }
 
+DetectorInfo RiskPersonaInfo() {
+  return DetectorInfo{kPersona.detector,
+                      "Risk::Persona",
+                      "The risk model's 0-100 score of a resolved persona from the findings on all its records and "
+                      "accounts, with the features that raised it most.",
+                      "One operator spreads the scheme over several identities; their evidence adds up.",
+                      "persona",
+                      "incubating",
+                      {}};
+}
+
 Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::vector<Finding>& findings,
                                            const FeatureContext& context, double min_score) {
+  return ScoreRows(model, findings, context, min_score, kAccount, {});
+}
+
+Result<std::vector<Finding>> ScorePersonas(const RiskModel& model, const std::vector<Finding>& findings,
+                                           const std::vector<PersonaMembers>& personas,
+                                           const FeatureContext& account_context, double min_score) {
+  std::map<std::string, std::vector<std::string>> related;
+  for (const PersonaMembers& p : personas) {
+    std::vector<std::string>& r = related[p.persona];
+    r = p.accounts;
+    r.insert(r.end(), p.records.begin(), p.records.end());
+  }
+  return ScoreRows(model, findings, PersonaFeatureContext(personas, account_context), min_score, kPersona, related);
+}
+
+namespace {
+
+Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector<Finding>& findings,
+                                       const FeatureContext& context, double min_score, const Subject& subject,
+                                       const std::map<std::string, std::vector<std::string>>& related) {
   FeatureMatrix features = ExtractFeatures(findings, context);
   Dataset data;
   data.rows = features.accounts.size();
@@ -33,11 +77,11 @@ Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::ve
   std::vector<Finding> out;
   if (data.rows == 0) return out;
   auto probability = model.Predict(data);
-  if (!probability.ok()) return probability.status().WithContext("scoring accounts");
+  if (!probability.ok()) return probability.status().WithContext(std::string("scoring ") + subject.entity_type + "s");
   auto contributions = model.Contributions(data);
-  if (!contributions.ok()) return contributions.status().WithContext("explaining account scores");
+  if (!contributions.ok()) return contributions.status().WithContext(std::string("explaining ") + subject.entity_type + " scores");
 
-  // Evidence time span per account, from the findings that name it.
+  // Evidence time span per row, from the findings that name it.
   std::map<std::string, std::pair<TimeMs, TimeMs>> span;
   TimeMs latest = 0;
   for (const Finding& f : findings) latest = std::max(latest, f.last_seen);
@@ -57,10 +101,11 @@ Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::ve
     const std::string& account = features.accounts[row];
     std::vector<Contribution> top = model.TopContributions(*contributions, row, kReasons);
     Finding f;
-    f.detector = kId;
-    f.entity_type = "account";
+    f.detector = subject.detector;
+    f.entity_type = subject.entity_type;
     f.entity = account;
-    f.key = std::string(kId) + "|" + account;
+    f.key = std::string(subject.detector) + "|" + account;
+    if (auto r = related.find(account); r != related.end()) f.related = r->second;
     f.severity = score >= 80 ? Severity::kCritical : score >= 60 ? Severity::kHigh
                  : score >= 40 ? Severity::kMedium : Severity::kLow;
     f.confidence = p;
@@ -70,7 +115,7 @@ Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::ve
       f.first_seen = s->second.first;
       f.last_seen = s->second.second;
     }
-    f.title = "Account risk score";
+    f.title = subject.title;
     std::string reasons;
     for (const Contribution& c : top) {
       char buf[128];
@@ -99,4 +144,5 @@ Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::ve
   return out;
 }
 
+}  // namespace
 }  // namespace impostor

@@ -1,7 +1,11 @@
-// risk.account: the risk model's verdict on each account named by a scan's
-// findings, as a finding of its own: a 0-100 score (the calibrated probability of
-// fraud x 100) and the features that pushed it up most (XGBoost contributions), so
-// the analyst sees why.
+// risk.account and risk.persona: the risk model's verdict on each account named by a
+// scan's findings, and on each persona resolution found, as findings of their own: a
+// 0-100 score (the calibrated probability of fraud x 100) and the features that
+// pushed it up most (XGBoost contributions), so the analyst sees why.
+//
+// A persona is scored by the same model over the same columns, from every finding
+// that names the persona, one of its records or one of its accounts
+// (PersonaFeatureContext): the evidence of all the identities one operator holds.
 //
 // Thread safety: pure function over its arguments.
 #ifndef IMPOSTOR_SCORE_RISK_FINDINGS_H_
@@ -18,11 +22,18 @@
 namespace impostor {
 
 DetectorInfo RiskAccountInfo();
+DetectorInfo RiskPersonaInfo();
 
 // One finding per account scoring at least `min_score` (0-100): severity Critical
 // from 80, High from 60, Medium from 40, Low below; key risk.account|<account>.
 Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::vector<Finding>& findings,
                                            const FeatureContext& context, double min_score);
+
+// One finding per persona scoring at least `min_score`; key risk.persona|<persona id>,
+// related = the member accounts, then the member records.
+Result<std::vector<Finding>> ScorePersonas(const RiskModel& model, const std::vector<Finding>& findings,
+                                           const std::vector<PersonaMembers>& personas,
+                                           const FeatureContext& account_context, double min_score);
 
 }  // namespace impostor
 

@@ -1,10 +1,16 @@
-// Training data from simulated worlds, and the side-by-side ranking comparison of
-// the model with the detectors it combines.
+// Training data from simulated worlds and from analysts' verdicts, and the
+// side-by-side ranking comparison of the model with the detectors it combines.
 //
-// Labels come from a world's truth.json through LoadEvalTruth (src/sim/eval.h); the
-// truth also supplies the identifier map (device ids, hostnames, people record ids ->
-// account) and hire dates that a deployment takes from its device inventory and HR
-// records. Labels never enter the features.
+// Labels of a simulated world come from its truth.json through LoadEvalTruth
+// (src/sim/eval.h); the truth also supplies the identifier map (device ids, hostnames,
+// people record ids -> account) and hire dates that a deployment takes from its device
+// inventory and HR records. Labels of a production store come from the verdicts
+// analysts recorded on its findings (LabelFromVerdicts). Labels never enter the
+// features.
+//
+// A world has two levels of rows: accounts (what the model is trained on) and the
+// personas resolution found (scored by the same model over the same columns, and
+// evaluated separately).
 //
 // Thread safety: pure functions over their arguments.
 #ifndef IMPOSTOR_SCORE_TRAINING_H_
@@ -22,22 +28,49 @@
 
 namespace impostor {
 
-struct LabelledWorld {
-  std::string dir;
-  std::string options_json = "{}";  // the simulator options recorded in truth.json (seed, difficulty, ...)
-  EvalTruth truth;
+enum class RowLevel { kAccount, kPersona };
+const char* RowLevelName(RowLevel level);  // "account" | "persona"
+
+// One level of a world's rows.
+struct LabelledRows {
   FeatureContext context;
-  std::vector<Finding> findings;
   FeatureMatrix features;
   std::vector<float> labels;  // one per features.accounts row: 1 fraud, 0 legitimate
 };
 
+struct LabelledWorld {
+  std::string dir;                   // the world directory, or the store file
+  std::string options_json = "{}";   // the simulator options recorded in truth.json (seed, difficulty, ...)
+  EvalTruth truth;
+  std::vector<Finding> findings;
+  std::vector<PersonaMembers> personas;
+  LabelledRows accounts;
+  LabelledRows persona_rows;  // empty when the world has no people records
+  const LabelledRows& rows(RowLevel level) const { return level == RowLevel::kAccount ? accounts : persona_rows; }
+};
+
 // Reads the truth of `dir` and turns `findings` into labelled feature rows, one per
-// account of the world.
-Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> findings);
+// account of the world, and one per persona of `personas` (fraud when a member
+// account is fraud or a member record is a fraud operator's).
+Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> findings,
+                                 std::vector<PersonaMembers> personas = {});
+
+// The latest verdict an analyst gave on a finding.
+struct FindingVerdict {
+  std::string finding_key;
+  bool confirmed = false;  // confirmed fraud; false = dismissed
+};
+
+// Labelled account rows from a production store: a confirmed finding labels every
+// account it names fraud (a risk.persona finding names its member accounts); a
+// dismissed one labels them legitimate unless a confirmed finding names them too.
+// Only labelled accounts become rows. Fails when no verdict names an account.
+Result<LabelledWorld> LabelFromVerdicts(const std::string& name, std::vector<Finding> findings,
+                                        const std::vector<FindingVerdict>& verdicts,
+                                        std::vector<PersonaMembers> personas);
 
 // The rows of several worlds, stacked.
-Dataset StackWorlds(const std::vector<const LabelledWorld*>& worlds);
+Dataset StackWorlds(const std::vector<const LabelledWorld*>& worlds, RowLevel level = RowLevel::kAccount);
 
 // One ranker's ranking quality over the pooled accounts of several worlds.
 struct RankerScore {
@@ -48,15 +81,18 @@ struct RankerScore {
 // Account scores of a ranker, per world (same order as the worlds).
 using WorldScores = std::vector<std::map<std::string, double>>;
 
-// Ranking metrics (Evaluate in src/sim/eval.h) over the pooled accounts of `worlds`.
-RankingScore PooledRanking(const std::vector<const LabelledWorld*>& worlds, const WorldScores& scores);
+// Ranking metrics (Evaluate in src/sim/eval.h) over the pooled rows of `worlds`.
+RankingScore PooledRanking(const std::vector<const LabelledWorld*>& worlds, const WorldScores& scores,
+                           RowLevel level = RowLevel::kAccount);
 
 // The model, the best single detector (chosen on these worlds, so the comparison
 // favours it) and the noisy-OR of the detectors, side by side.
-Result<std::vector<RankerScore>> CompareRankers(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds);
+Result<std::vector<RankerScore>> CompareRankers(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds,
+                                                RowLevel level = RowLevel::kAccount);
 
-// Per world, the model's calibrated probability per account.
-Result<WorldScores> ModelScores(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds);
+// Per world, the model's calibrated probability per row.
+Result<WorldScores> ModelScores(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds,
+                                RowLevel level = RowLevel::kAccount);
 
 }  // namespace impostor
 

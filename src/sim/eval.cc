@@ -9,18 +9,11 @@
 #include <sstream>
 
 #include "common/json_writer.h"
+#include "common/strings.h"
 
 namespace impostor {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 using JsonResult = simdjson::simdjson_result<simdjson::dom::element>;
 
@@ -85,7 +78,7 @@ Result<EvalTruth> LoadEvalTruth(const std::string& world_dir) {
   }
   EvalTruth t;
   for (auto a : accounts) {
-    std::string upn = Lower(GetString(a, "account"));
+    std::string upn = AsciiLower(GetString(a, "account"));
     if (upn.empty()) return Status::Corruption(path + ": an account has no \"account\"");
     EvalTruth::Account acc;
     acc.org = GetString(a, "org");
@@ -108,7 +101,7 @@ Result<EvalTruth> LoadEvalTruth(const std::string& world_dir) {
   simdjson::dom::array arr;
   if (doc["devices"].get_array().get(arr) == simdjson::SUCCESS) {
     for (auto d : arr) {
-      std::string upn = Lower(GetString(d, "account"));
+      std::string upn = AsciiLower(GetString(d, "account"));
       std::string id = GetString(d, "id");
       std::string host = GetString(d, "hostname");
       t.device_account[id] = upn;
@@ -124,7 +117,7 @@ Result<EvalTruth> LoadEvalTruth(const std::string& world_dir) {
     for (auto x : g) {
       EvalTruth::Group grp;
       grp.id = GetString(x, "id");
-      for (const std::string& a : GetStrings(x, "accounts")) grp.accounts.push_back(Lower(a));
+      for (const std::string& a : GetStrings(x, "accounts")) grp.accounts.push_back(AsciiLower(a));
       if (std::string(key) == "farms") {
         std::string ip = GetString(x, "ip");
         if (!ip.empty()) t.ip_farm[ip] = grp.id;
@@ -142,7 +135,7 @@ Result<EvalTruth> LoadEvalTruth(const std::string& world_dir) {
   if (doc["events"]["impossible_legs"].get_array().get(legs) == simdjson::SUCCESS) {
     for (auto l : legs) {
       EvalTruth::Leg leg;
-      leg.account = Lower(GetString(l, "account"));
+      leg.account = AsciiLower(GetString(l, "account"));
       leg.t1 = GetTime(l, "t1");
       leg.t2 = GetTime(l, "t2");
       leg.fraud = GetString(l, "label") == "fraud";
@@ -245,7 +238,7 @@ std::vector<std::string> TouchedAccounts(const EvalTruth& t, const Finding& f, b
   std::vector<std::string> out;
   *resolved_any = false;
   auto resolve = [&](const std::string& raw) {
-    std::string low = Lower(raw);
+    std::string low = AsciiLower(raw);
     if (t.accounts.count(low)) {
       out.push_back(low);
       *resolved_any = true;

@@ -1,0 +1,22 @@
+// Small ASCII string helpers shared by every module. Identifiers in the inputs
+// (UPNs, record ids, device ids, hostnames) compare case-insensitively in ASCII;
+// names and addresses go through ICU in resolve/ instead.
+//
+// Thread safety: pure functions.
+#ifndef IMPOSTOR_COMMON_STRINGS_H_
+#define IMPOSTOR_COMMON_STRINGS_H_
+
+#include <string>
+#include <string_view>
+
+namespace impostor {
+
+// A copy with A-Z turned into a-z; other bytes (UTF-8 included) unchanged.
+std::string AsciiLower(std::string_view text);
+
+// Equal ignoring ASCII case.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace impostor
+
+#endif  // IMPOSTOR_COMMON_STRINGS_H_
