@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
       "\n"
       "Run 'impostor COMMAND --help' for a command's options and examples.");
 
-  impostor::SetEvalScanFunction(&impostor::ScanWorld);
+  impostor::SetEvalScanFunction(
+      [](const std::string& world, const std::string& db) { return impostor::ScanWorld(world, db); });
   impostor::RegisterScanCommand(app, ctx);
   impostor::RegisterDetectorsCommand(app, ctx);
   impostor::RegisterFindingsCommand(app, ctx);

@@ -11,6 +11,7 @@
 
 #include "cli/world_scan.h"
 #include "engine/scan.h"
+#include "engine/verdict_labels.h"
 #include "score/features.h"
 #include "score/model.h"
 #include "score/training.h"
@@ -27,6 +28,7 @@ struct TrainArgs {
   std::string validation;
   std::string validation_findings;
   std::vector<std::string> test_worlds;
+  std::vector<std::string> test_worlds_no_devices;  // held out, scanned without devices/
   std::vector<std::string> stores;  // production stores whose analyst verdicts label accounts
   std::string out;
   std::string card;
@@ -34,7 +36,8 @@ struct TrainArgs {
   bool quiet = false;
 };
 
-Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findings_file, bool quiet) {
+Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findings_file, bool quiet,
+                                const WorldEvidence& evidence = {}) {
   std::vector<Finding> findings;
   std::vector<PersonaMembers> personas;
   if (!findings_file.empty()) {
@@ -46,11 +49,11 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     findings = std::move(got).value();
   } else {
     namespace fs = std::filesystem;
-    std::string db = (fs::path(dir) / "impostor-train.db").string();
+    std::string db = (fs::path(dir) / (evidence.devices ? "impostor-train.db" : "impostor-train-nodev.db")).string();
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix, ec);  // a fresh store each time
     if (!quiet) std::fprintf(stderr, "impostor train: scanning %s\n", dir.c_str());
-    auto got = ScanWorld(dir, db);
+    auto got = ScanWorld(dir, db, evidence);
     if (!got.ok()) return Status::IOError("scanning " + dir + ": " + got.status().ToString());
     findings = std::move(got).value();
     // The personas the scan resolved, as it left them in the store.
@@ -63,35 +66,14 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
   return LabelWorld(dir, std::move(findings), std::move(personas));
 }
 
-// Labelled rows from the analyst verdicts in a production store: its findings (risk.*
-// findings are not feature columns, but take verdicts), the latest verdict per
-// finding, its personas.
-Result<LabelledWorld> LoadVerdictWorld(const std::string& db) {
-  std::error_code ec;
-  if (!std::filesystem::exists(db, ec)) return Status::NotFound(db + ": no such store");
-  auto store = OpenSqliteStore(db);
-  if (!store.ok()) return store.status();
-  auto findings = (*store)->QueryFindings(FindingQuery{});
-  if (!findings.ok()) return findings.status().WithContext(db);
-  auto verdicts = (*store)->QueryVerdicts("");
-  if (!verdicts.ok()) return verdicts.status().WithContext(db);
-  std::map<std::string, bool> latest;  // oldest first: the last one wins
-  for (const Verdict& v : *verdicts) latest[v.finding_key] = v.kind == VerdictKind::kConfirmed;
-  std::vector<FindingVerdict> labels;
-  for (const auto& [key, confirmed] : latest) labels.push_back({key, confirmed});
-  auto personas = LoadPersonas(**store);
-  if (!personas.ok()) return personas.status().WithContext(db);
-  return LabelFromVerdicts(db, std::move(findings).value(), labels, std::move(personas).value());
-}
-
 std::string Fixed(double v, int digits = 3) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
 }
 
-std::string RankingTable(const std::vector<RankerScore>& rows) {
-  std::string s = "| ranker | accounts | fraud | PR AUC | recall at 1% FPR | precision at k (k = fraud) | ROC AUC |\n";
+std::string RankingTable(const std::vector<RankerScore>& rows, const char* unit = "accounts") {
+  std::string s = std::string("| ranker | ") + unit + " | fraud | PR AUC | recall at 1% FPR | precision at k (k = fraud) | ROC AUC |\n";
   s += "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const RankerScore& r : rows) {
     s += "| " + r.name + " | " + std::to_string(r.ranking.accounts) + " | " + std::to_string(r.ranking.fraud) + " | " +
@@ -101,14 +83,41 @@ std::string RankingTable(const std::vector<RankerScore>& rows) {
   return s;
 }
 
-std::string ReliabilityTable(const std::vector<ReliabilityBin>& bins) {
-  std::string s = "| predicted | accounts | mean predicted | observed fraud share |\n|---|---:|---:|---:|\n";
+std::string ReliabilityTable(const std::vector<ReliabilityBin>& bins, const char* unit = "accounts") {
+  std::string s = std::string("| predicted | ") + unit + " | mean predicted | observed fraud share |\n|---|---:|---:|---:|\n";
   for (const ReliabilityBin& b : bins) {
     if (b.n == 0) continue;
     s += "| " + Fixed(b.lo, 1) + "–" + Fixed(b.hi, 1) + " | " + std::to_string(b.n) + " | " + Fixed(b.mean_predicted) +
          " | " + Fixed(b.observed) + " |\n";
   }
   return s;
+}
+
+// Rankings side by side and reliability, for accounts and then personas, pooled over
+// held-out worlds.
+Result<std::string> HeldOutSection(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds,
+                                   const std::string& title) {
+  std::string card;
+  for (RowLevel level : {RowLevel::kAccount, RowLevel::kPersona}) {
+    Dataset rows = StackWorlds(worlds, level);
+    if (rows.rows == 0) continue;
+    auto ranking = CompareRankers(model, worlds, level);
+    if (!ranking.ok()) return ranking.status();
+    const bool personas = level == RowLevel::kPersona;
+    const char* unit = personas ? "personas" : "accounts";
+    card += "\n## " + std::string(personas ? "Personas" : "Accounts") + " on " + title + " (pooled)\n\n";
+    if (personas) {
+      card += "A persona is fraud when one of its accounts is, or one of its records is a fraud operator's "
+              "(applicants never hired included). The same model scores the persona's pooled evidence.\n\n";
+    }
+    card += RankingTable(*ranking, unit);
+    auto p = model.Predict(rows);
+    if (!p.ok()) return p.status();
+    auto bins = Reliability(*p, rows.labels);
+    card += "\nReliability: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) + ".\n\n" +
+            ReliabilityTable(bins, unit);
+  }
+  return card;
 }
 
 void RunTrain(const TrainArgs& args, CommandContext& ctx) {
@@ -136,7 +145,7 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     train_worlds.push_back(std::move(w).value());
   }
   for (const std::string& db : args.stores) {
-    auto w = LoadVerdictWorld(db);
+    auto w = LabelStoreVerdicts(db);
     if (!w.ok()) return fail(kExitInputError, w.status().ToString());
     train_worlds.push_back(std::move(w).value());
   }
@@ -151,10 +160,18 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     if (!w.ok()) return fail(kExitInputError, w.status().ToString());
     test_worlds.push_back(std::move(w).value());
   }
+  std::vector<LabelledWorld> test_no_devices;
+  for (const std::string& dir : args.test_worlds_no_devices) {
+    auto w = LoadWorld(dir, "", args.quiet, WorldEvidence{false});
+    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    test_no_devices.push_back(std::move(w).value());
+  }
 
   std::vector<const LabelledWorld*> train_ptrs, test_ptrs;
   for (const LabelledWorld& w : train_worlds) train_ptrs.push_back(&w);
   for (const LabelledWorld& w : test_worlds) test_ptrs.push_back(&w);
+  std::vector<const LabelledWorld*> test_no_devices_ptrs;
+  for (const LabelledWorld& w : test_no_devices) test_no_devices_ptrs.push_back(&w);
   Dataset train = StackWorlds(train_ptrs);
   Dataset validation = valid ? StackWorlds({valid.get()}) : Dataset{};
   uint64_t train_fraud = 0;
@@ -182,6 +199,7 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
   for (const LabelledWorld& w : train_worlds) world_row("train", w);
   if (valid) world_row("validation", *valid);
   for (const LabelledWorld& w : test_worlds) world_row("held out", w);
+  for (const LabelledWorld& w : test_no_devices) world_row("held out, no devices", w);
   card += "\n## Training\n\nmax_depth " + std::to_string(params.max_depth) + ", eta " + Fixed(params.eta, 3) +
           ", at most " + std::to_string(params.rounds) + " rounds, early stopping after " +
           std::to_string(params.early_stopping_rounds) + " rounds without validation improvement; subsample " +
@@ -217,32 +235,13 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     auto rows = CompareRankers(*model, {valid.get()});
     if (rows.ok()) card += "\n## Ranking on the validation world\n\n" + RankingTable(*rows);
   }
-  if (!test_ptrs.empty()) {
-    auto rows = CompareRankers(*model, test_ptrs);
-    if (!rows.ok()) return fail(kExitInternal, rows.status().ToString());
-    card += "\n## Ranking on the held-out worlds (pooled)\n\n" + RankingTable(*rows);
-    Dataset test = StackWorlds(test_ptrs);
-    auto p = model->Predict(test);
-    if (p.ok()) {
-      auto bins = Reliability(*p, test.labels);
-      card += "\nReliability on the held-out worlds: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) +
-              ".\n\n" + ReliabilityTable(bins);
-    }
-    // Personas: the same model over each persona's pooled evidence.
-    Dataset personas = StackWorlds(test_ptrs, RowLevel::kPersona);
-    if (personas.rows > 0) {
-      auto persona_rows = CompareRankers(*model, test_ptrs, RowLevel::kPersona);
-      if (!persona_rows.ok()) return fail(kExitInternal, persona_rows.status().ToString());
-      card += "\n## Personas on the held-out worlds (pooled)\n\nA persona is fraud when one of its accounts is, or one "
-              "of its records is a fraud operator's (applicants never hired included).\n\n" +
-              RankingTable(*persona_rows);
-      auto pp = model->Predict(personas);
-      if (pp.ok()) {
-        auto bins = Reliability(*pp, personas.labels);
-        card += "\nPersona reliability: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) +
-                ".\n\n" + ReliabilityTable(bins);
-      }
-    }
+  for (const auto& [title, ptrs] : {std::make_pair(std::string("the held-out worlds"), test_ptrs),
+                                     std::make_pair(std::string("the held-out worlds without device inventory"),
+                                                    test_no_devices_ptrs)}) {
+    if (ptrs.empty()) continue;
+    auto section = HeldOutSection(*model, ptrs, title);
+    if (!section.ok()) return fail(kExitInternal, section.status().ToString());
+    card += *section;
   }
   // Global importance: mean |contribution| over the training rows.
   auto contrib = model->Contributions(train);
@@ -287,6 +286,8 @@ void RegisterTrainCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--validation", args->validation, "World for early stopping, calibration and the reliability table");
   cmd->add_option("--validation-findings", args->validation_findings, "Findings of the validation world");
   cmd->add_option("--test", args->test_worlds, "Held-out worlds: the model card compares the model with the detectors on them");
+  cmd->add_option("--test-no-devices", args->test_worlds_no_devices,
+                  "Held-out worlds scanned without their devices/ (a tenant with no device inventory)");
   cmd->add_option("--out", args->out, "Model file to write (XGBoost JSON)")->required();
   cmd->add_option("--card", args->card, "Model card to write (default: MODEL's name with .card.md)");
   cmd->add_option("--params", args->params, "YAML training parameters (models/train_params.yaml lists every key and default)");

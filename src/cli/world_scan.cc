@@ -8,10 +8,11 @@
 
 namespace impostor {
 
-std::vector<std::string> WorldInputs(const std::string& world_dir) {
+std::vector<std::string> WorldInputs(const std::string& world_dir, const WorldEvidence& evidence) {
   namespace fs = std::filesystem;
   std::vector<std::string> inputs;
   for (const char* sub : {"signins", "mfa", "devices"}) {
+    if (!evidence.devices && std::string_view(sub) == "devices") continue;
     fs::path dir = fs::path(world_dir) / sub;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
@@ -30,13 +31,14 @@ struct CountingRejects : RejectSink {
 };
 }  // namespace
 
-Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::string& db) {
+Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::string& db,
+                                       const WorldEvidence& evidence) {
   namespace fs = std::filesystem;
   std::string config_path = (fs::path(world_dir) / "impostor.yaml").string();
   auto config = LoadConfig(fs::exists(config_path) ? config_path : "", DefaultDataDir(), DefaultCacheDir());
   if (!config.ok()) return config.status();
   ScanOptions options;
-  options.inputs = WorldInputs(world_dir);
+  options.inputs = WorldInputs(world_dir, evidence);
   if (options.inputs.empty()) return Status::NotFound(world_dir + ": no signins/, devices/, mfa/ or people.csv here");
   options.db_path = db;
   options.photo_faces = false;  // simulated portraits are drawings: no face detector finds them

@@ -12,10 +12,16 @@
 
 namespace impostor {
 
-// The world's evidence files: signins/, mfa/, devices/ and people.csv, sorted.
-std::vector<std::string> WorldInputs(const std::string& world_dir);
+// Which of the world's evidence a scan reads.
+struct WorldEvidence {
+  bool devices = true;  // false: withhold devices/ (a tenant without a device inventory)
+};
 
-Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::string& db);
+// The world's evidence files: signins/, mfa/, devices/ and people.csv, sorted.
+std::vector<std::string> WorldInputs(const std::string& world_dir, const WorldEvidence& evidence = {});
+
+Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::string& db,
+                                       const WorldEvidence& evidence = {});
 
 }  // namespace impostor
 

@@ -104,7 +104,9 @@ TEST(ExtractFeaturesTest, ClusterDeviceAndPersonaFindingsNameTheirMembers) {
   mfa.attributes_json = R"({"accounts":2,"organisations":2})";
   fs.push_back(mfa);
   FeatureContext ctx;
-  ctx.aliases = {{"laptop-9", "c@z.com"}, {"hr-1", "a@x.com"}, {"hr-3", "b@y.com"}};
+  ctx.Alias("laptop-9", "c@z.com");
+  ctx.Alias("hr-1", "a@x.com");
+  ctx.Alias("hr-3", "b@y.com");
   FeatureMatrix m = ExtractFeatures(fs, ctx);
   ASSERT_EQ(m.accounts, (std::vector<std::string>{"a@x.com", "b@y.com", "c@z.com"}));
   size_t a = 0, b = 1, c = 2;
@@ -119,6 +121,81 @@ TEST(ExtractFeaturesTest, ClusterDeviceAndPersonaFindingsNameTheirMembers) {
   EXPECT_EQ(m.at(a, Col("mfa_shared_accounts")), 2.0f);
   EXPECT_EQ(m.at(c, Col("mfa_shared_organisations")), 2.0f);
   EXPECT_EQ(m.at(b, Col("mfa_shared_accounts")), 0.0f);
+}
+
+TEST(FeaturesTest, PersonaAttributesBecomeColumns) {
+  Finding reuse = Make("persona.reuse", "persona", "persona-000001", Severity::kHigh, 0.8);
+  reuse.related = {"hr-1", "ats-2"};
+  reuse.attributes_json = R"({"members":5,"claimed_names":3,"shared_identifiers":2})";
+  Finding rental = Make("identity.rental", "persona", "persona-000001", Severity::kHigh, 0.9);
+  rental.related = {"hr-1"};
+  rental.attributes_json = R"({"concurrent_employers":2,"overlapping_pairs":1})";
+  Finding payroll = Make("payroll.shared_account", "account", "iban:de00", Severity::kHigh, 0.9);
+  payroll.related = {"hr-1"};
+  payroll.attributes_json = R"({"workers":4,"records":6})";
+  FeatureContext ctx;
+  ctx.Alias("HR-1", "A@X.com");
+  FeatureMatrix m = ExtractFeatures({reuse, rental, payroll}, ctx);
+  ASSERT_EQ(m.accounts, std::vector<std::string>{"a@x.com"});
+  EXPECT_EQ(m.at(0, Col("persona_cluster_size")), 5.0f);  // members, not the related list
+  EXPECT_EQ(m.at(0, Col("persona_claimed_names")), 3.0f);
+  EXPECT_EQ(m.at(0, Col("persona_concurrent_employers")), 2.0f);
+  EXPECT_EQ(m.at(0, Col("payroll_shared_workers")), 4.0f);
+  EXPECT_EQ(m.at(0, Col("payroll.shared_account.count")), 1.0f);
+}
+
+TEST(PersonaFeaturesTest, APersonaPoolsTheEvidenceOfItsRecordsAndAccounts) {
+  std::vector<PersonaMembers> personas = {
+      {"persona-000001", {"hr-1", "ats-7"}, {"a@x.com", "b@y.com"}},
+      {"persona-000002", {"hr-2"}, {"c@z.com"}},
+  };
+  FeatureContext accounts;
+  accounts.Alias("laptop-9", "b@y.com");  // the device inventory says whose laptop this is
+  accounts.tenure_days = {{"a@x.com", 400}, {"b@y.com", 20}, {"c@z.com", 900}};
+  FeatureContext ctx = PersonaFeatureContext(personas, accounts);
+
+  std::vector<Finding> fs;
+  fs.push_back(Make("signin.impossible_travel", "account", "A@x.com", Severity::kHigh, 0.9));
+  fs.back().attributes_json = R"({"speed_kmh":4100,"corridor":true})";
+  fs.push_back(Make("endpoint.ip_kvm", "device", "LAPTOP-9", Severity::kCritical, 1.0));
+  fs.push_back(Make("persona.reuse", "persona", "persona-000001", Severity::kHigh, 0.8));
+  fs.back().related = {"hr-1", "ats-7"};
+  fs.push_back(Make("signin.anonymizer", "account", "c@z.com", Severity::kLow, 0.5));
+  fs.push_back(Make("signin.anonymizer", "account", "nobody@else.com", Severity::kLow, 0.5));
+  FeatureMatrix m = ExtractFeatures(fs, ctx);
+  ASSERT_EQ(m.accounts, (std::vector<std::string>{"persona-000001", "persona-000002"}));
+  size_t p1 = Row(m, "persona-000001"), p2 = Row(m, "persona-000002");
+  EXPECT_EQ(m.at(p1, Col("signin.impossible_travel.count")), 1.0f);
+  EXPECT_EQ(m.at(p1, Col("travel_max_speed_kmh")), 4100.0f);
+  EXPECT_EQ(m.at(p1, Col("endpoint.ip_kvm.max_severity")), 5.0f);  // via the laptop's account
+  EXPECT_EQ(m.at(p1, Col("persona.reuse.count")), 1.0f);
+  EXPECT_EQ(m.at(p1, Col("detectors_firing")), 3.0f);
+  EXPECT_EQ(m.at(p1, Col("tenure_days")), 20.0f);  // the newest member
+  EXPECT_EQ(m.at(p2, Col("signin.anonymizer.count")), 1.0f);
+  EXPECT_EQ(m.at(p2, Col("endpoint.ip_kvm.count")), 0.0f);
+  EXPECT_EQ(m.at(p2, Col("tenure_days")), 900.0f);
+}
+
+TEST(PersonaFeaturesTest, AnAccountInTwoPersonasCountsForBoth) {
+  std::vector<PersonaMembers> personas = {{"persona-1", {"hr-1"}, {"a@x.com"}}, {"persona-2", {"pay-1"}, {"a@x.com"}}};
+  FeatureMatrix m = ExtractFeatures({Make("endpoint.ip_kvm", "account", "a@x.com", Severity::kCritical, 1)},
+                                    PersonaFeatureContext(personas, FeatureContext{}));
+  ASSERT_EQ(m.accounts.size(), 2u);
+  EXPECT_EQ(m.at(0, Col("endpoint.ip_kvm.count")), 1.0f);
+  EXPECT_EQ(m.at(1, Col("endpoint.ip_kvm.count")), 1.0f);
+}
+
+TEST(PersonaMembersTest, EncodeDecodeRoundTripAndCorruption) {
+  PersonaMembers p{"persona-000042", {"hr-1", "ats 7"}, {"a@x.com"}};
+  auto back = DecodePersonaMembers(p.persona, EncodePersonaMembers(p));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->persona, p.persona);
+  EXPECT_EQ(back->records, p.records);
+  EXPECT_EQ(back->accounts, p.accounts);
+  auto bad = DecodePersonaMembers("persona-9", "r\thr-1\ngarbage\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("persona-9"), std::string::npos);
+  EXPECT_NE(bad.status().ToString().find("line 2"), std::string::npos);
 }
 
 TEST(BaselinesTest, SingleDetectorAndNoisyOr) {
