@@ -46,5 +46,5 @@ model: build
 	$(IMPOSTOR) train --world $(MODEL_WORK)/w11 $(MODEL_WORK)/w12 $(MODEL_WORK)/w13 $(MODEL_WORK)/w14 \
 	  $(MODEL_WORK)/r21 $(MODEL_WORK)/r22 $(MODEL_WORK)/r23 $(MODEL_WORK)/k31 $(MODEL_WORK)/k32 $(MODEL_WORK)/k33 \
 	  --validation $(MODEL_WORK)/k35 --test $(MODEL_WORK)/h101 $(MODEL_WORK)/h102 $(MODEL_WORK)/h103 \
-	  --test-no-devices $(MODEL_WORK)/h101 $(MODEL_WORK)/h102 $(MODEL_WORK)/h103 \
+	  --views all no-devices people-only --test-views all no-devices people-only \
 	  --params models/train_params.yaml --out models/risk_model.json -q

@@ -19,10 +19,19 @@ else
   CONFIG=()
 fi
 
+MODEL=()
+if [ -f models/risk_model.json ]; then MODEL=(--model models/risk_model.json); fi
+
 echo
 echo "== impostor scan (store: $OUT/impostor.db, OCSF: $OUT/findings.ocsf.jsonl) =="
 "$IMPOSTOR" scan --db "$OUT/impostor.db" --out "$OUT/findings.ocsf.jsonl" --rejects "$OUT/rejects.jsonl" \
-  --top 25 "${CONFIG[@]}" "${INPUTS[@]}" || true
+  --top 25 "${MODEL[@]}" "${CONFIG[@]}" "${INPUTS[@]}" || true
+
+if [ ${#MODEL[@]} -gt 0 ]; then
+  echo
+  echo "== Highest-risk personas (the risk model over each persona's records and accounts) =="
+  "$IMPOSTOR" findings --db "$OUT/impostor.db" --detector risk.persona --limit 10 --table
+fi
 
 if [ -d "$OUT/world" ] && "$IMPOSTOR" eval --help >/dev/null 2>&1; then
   echo
@@ -33,3 +42,4 @@ fi
 echo
 echo "Files: $OUT/ (world, store, OCSF findings, rejects). Try:"
 echo "  $IMPOSTOR findings --db $OUT/impostor.db --min-severity high"
+echo "  $IMPOSTOR verdict confirmed --db $OUT/impostor.db --entity ACCOUNT --detector risk.account"

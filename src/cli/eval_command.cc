@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/strings.h"
 #include "sim/catalog.h"
 
 namespace impostor {
@@ -94,6 +95,12 @@ void RunEval(const EvalArgs& args, CommandContext& ctx) {
       return;
     }
   }
+  if (scores.empty()) {
+    // A scan with --model left its verdict in risk.account findings: rank by it.
+    for (const Finding& f : findings) {
+      if (f.detector == "risk.account") scores[AsciiLower(f.entity)] = f.confidence;
+    }
+  }
   EvalReport report = Evaluate(*truth, findings, scores);
   if (args.json || !ctx.stdout_is_tty) {
     std::printf("%s\n", EvalReportJson(report).c_str());
@@ -114,7 +121,7 @@ void RegisterEvalCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--findings", args->findings,
                   "Findings as JSON lines: OCSF Detection Findings (`impostor scan --out`) or native objects");
   cmd->add_option("--db", args->db, "Store to scan into when no --findings is given (default WORLD/impostor.db)");
-  cmd->add_option("--scores", args->scores, "CSV account,score of a risk model; replaces the finding-based ranking");
+  cmd->add_option("--scores", args->scores, "CSV account,score of a risk model; replaces the finding-based ranking (default: the risk.account findings, when the scan ran with --model)");
   cmd->add_flag("--json", args->json, "Report as JSON (the default when stdout is not a terminal)");
   cmd->footer(
       "Examples:\n"

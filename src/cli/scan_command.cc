@@ -305,7 +305,7 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
   struct Args {
     std::string db = "impostor.db", detector, entity, min_severity, out;
     size_t limit = 50;
-    bool json = false;
+    bool json = false, table = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("findings", "Show the findings kept in a store");
@@ -315,7 +315,10 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--min-severity", a->min_severity, "info, low, medium, high or critical");
   cmd->add_option("--limit", a->limit, "At most this many, most severe first (0 = all)")->capture_default_str();
   cmd->add_flag("--json", a->json, "OCSF JSON lines instead of the table");
-  cmd->footer("Examples:\n  impostor findings --min-severity high\n  impostor findings --entity alice@contoso.com --json");
+  cmd->add_flag("--table", a->table, "The table even when stdout is not a terminal");
+  cmd->footer(
+      "Examples:\n  impostor findings --min-severity high\n  impostor findings --entity alice@contoso.com --json\n"
+      "  impostor findings --detector risk.persona --limit 10 --table | less");
   cmd->callback([a, &ctx] {
     if (access(a->db.c_str(), F_OK) != 0) {
       std::fprintf(stderr, "impostor: no store at %s; run 'impostor scan --db %s ...' first\n", a->db.c_str(), a->db.c_str());
@@ -346,7 +349,7 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
       ctx.exit_code = kExitInputError;
       return;
     }
-    if (a->json || !ctx.stdout_is_tty) {
+    if (a->json || (!ctx.stdout_is_tty && !a->table)) {
       for (const Finding& f : *found) std::printf("%s\n", OcsfFindingJson(f, FindingActivity::kUpdate, {}).c_str());
     } else {
       std::fputs(RenderFindingsTable(*found, TerminalWidth(STDOUT_FILENO), true).c_str(), stdout);

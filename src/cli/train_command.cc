@@ -28,7 +28,8 @@ struct TrainArgs {
   std::string validation;
   std::string validation_findings;
   std::vector<std::string> test_worlds;
-  std::vector<std::string> test_worlds_no_devices;  // held out, scanned without devices/
+  std::vector<std::string> test_views = {"all"};    // evidence views of each held-out world, reported apart
+  std::vector<std::string> views = {"all"};          // evidence views of each training and validation world
   std::vector<std::string> stores;  // production stores whose analyst verdicts label accounts
   std::string out;
   std::string card;
@@ -49,10 +50,10 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     findings = std::move(got).value();
   } else {
     namespace fs = std::filesystem;
-    std::string db = (fs::path(dir) / (evidence.devices ? "impostor-train.db" : "impostor-train-nodev.db")).string();
+    std::string db = (fs::path(dir) / ("impostor-train-" + evidence.Name() + ".db")).string();
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix, ec);  // a fresh store each time
-    if (!quiet) std::fprintf(stderr, "impostor train: scanning %s\n", dir.c_str());
+    if (!quiet) std::fprintf(stderr, "impostor train: scanning %s (%s)\n", dir.c_str(), evidence.Name().c_str());
     auto got = ScanWorld(dir, db, evidence);
     if (!got.ok()) return Status::IOError("scanning " + dir + ": " + got.status().ToString());
     findings = std::move(got).value();
@@ -63,7 +64,9 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     if (!loaded.ok()) return loaded.status().WithContext(db);
     personas = std::move(loaded).value();
   }
-  return LabelWorld(dir, std::move(findings), std::move(personas));
+  auto w = LabelWorld(dir, std::move(findings), std::move(personas));
+  if (w.ok()) w->evidence = evidence.Name();
+  return w;
 }
 
 std::string Fixed(double v, int digits = 3) {
@@ -135,45 +138,59 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     params = *p;
   }
 
-  std::vector<LabelledWorld> train_worlds, test_worlds;
+  std::vector<WorldEvidence> views;
+  for (const std::string& name : args.views) {
+    auto v = WorldEvidence::Parse(name);
+    if (!v.ok()) return fail(kExitUsage, "--views: " + v.status().message());
+    views.push_back(*v);
+  }
+  if (!args.findings.empty() && (views.size() != 1 || views[0].Name() != "all")) {
+    return fail(kExitUsage, "--findings files are one view already; use them without --views");
+  }
+
+  std::vector<LabelledWorld> train_worlds;
   if (args.worlds.empty() && args.stores.empty()) {
     return fail(kExitUsage, "give training data: --world DIR (simulated) and/or --store DB (analyst verdicts)");
   }
   for (size_t i = 0; i < args.worlds.size(); ++i) {
-    auto w = LoadWorld(args.worlds[i], args.findings.empty() ? "" : args.findings[i], args.quiet);
-    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
-    train_worlds.push_back(std::move(w).value());
+    for (const WorldEvidence& view : views) {
+      auto w = LoadWorld(args.worlds[i], args.findings.empty() ? "" : args.findings[i], args.quiet, view);
+      if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+      train_worlds.push_back(std::move(w).value());
+    }
   }
   for (const std::string& db : args.stores) {
     auto w = LabelStoreVerdicts(db);
     if (!w.ok()) return fail(kExitInputError, w.status().ToString());
     train_worlds.push_back(std::move(w).value());
   }
-  std::unique_ptr<LabelledWorld> valid;
+  std::vector<LabelledWorld> valid_worlds;
   if (!args.validation.empty()) {
-    auto w = LoadWorld(args.validation, args.validation_findings, args.quiet);
-    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
-    valid = std::make_unique<LabelledWorld>(std::move(w).value());
+    for (const WorldEvidence& view : views) {
+      auto w = LoadWorld(args.validation, args.validation_findings, args.quiet, view);
+      if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+      valid_worlds.push_back(std::move(w).value());
+    }
   }
-  for (const std::string& dir : args.test_worlds) {
-    auto w = LoadWorld(dir, "", args.quiet);
-    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
-    test_worlds.push_back(std::move(w).value());
+  const bool valid = !valid_worlds.empty();
+  std::vector<const LabelledWorld*> valid_ptrs;
+  for (const LabelledWorld& w : valid_worlds) valid_ptrs.push_back(&w);
+  // Held-out worlds, grouped by evidence view: each view is its own comparison.
+  std::vector<std::vector<LabelledWorld>> test_groups;
+  for (const std::string& name : args.test_views) {
+    auto view = WorldEvidence::Parse(name);
+    if (!view.ok()) return fail(kExitUsage, "--test-views: " + view.status().message());
+    test_groups.emplace_back();
+    for (const std::string& dir : args.test_worlds) {
+      auto w = LoadWorld(dir, "", args.quiet, *view);
+      if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+      test_groups.back().push_back(std::move(w).value());
+    }
   }
-  std::vector<LabelledWorld> test_no_devices;
-  for (const std::string& dir : args.test_worlds_no_devices) {
-    auto w = LoadWorld(dir, "", args.quiet, WorldEvidence{false});
-    if (!w.ok()) return fail(kExitInputError, w.status().ToString());
-    test_no_devices.push_back(std::move(w).value());
-  }
-
-  std::vector<const LabelledWorld*> train_ptrs, test_ptrs;
+  std::vector<const LabelledWorld*> train_ptrs;
   for (const LabelledWorld& w : train_worlds) train_ptrs.push_back(&w);
-  for (const LabelledWorld& w : test_worlds) test_ptrs.push_back(&w);
-  std::vector<const LabelledWorld*> test_no_devices_ptrs;
-  for (const LabelledWorld& w : test_no_devices) test_no_devices_ptrs.push_back(&w);
   Dataset train = StackWorlds(train_ptrs);
-  Dataset validation = valid ? StackWorlds({valid.get()}) : Dataset{};
+  Dataset validation = StackWorlds(valid_ptrs);
   uint64_t train_fraud = 0;
   for (float y : train.labels) train_fraud += y > 0.5f;
   if (train_fraud == 0 || train_fraud == train.rows) {
@@ -193,13 +210,14 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
   auto world_row = [&](const char* role, const LabelledWorld& w) {
     uint64_t fraud = 0;
     for (float y : w.accounts.labels) fraud += y > 0.5f;
-    card += std::string("| ") + role + " | " + std::filesystem::path(w.dir).filename().string() + " | `" + w.options_json +
+    card += std::string("| ") + role + " | " + std::filesystem::path(w.dir).filename().string() +
+            (w.evidence == "all" ? "" : " (" + w.evidence + ")") + " | `" + w.options_json +
             "` | " + std::to_string(w.accounts.labels.size()) + " | " + std::to_string(fraud) + " |\n";
   };
   for (const LabelledWorld& w : train_worlds) world_row("train", w);
-  if (valid) world_row("validation", *valid);
-  for (const LabelledWorld& w : test_worlds) world_row("held out", w);
-  for (const LabelledWorld& w : test_no_devices) world_row("held out, no devices", w);
+  for (const LabelledWorld& w : valid_worlds) world_row("validation", w);
+  for (const std::vector<LabelledWorld>& group : test_groups)
+    for (const LabelledWorld& w : group) world_row("held out", w);
   card += "\n## Training\n\nmax_depth " + std::to_string(params.max_depth) + ", eta " + Fixed(params.eta, 3) +
           ", at most " + std::to_string(params.rounds) + " rounds, early stopping after " +
           std::to_string(params.early_stopping_rounds) + " rounds without validation improvement; subsample " +
@@ -232,12 +250,14 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
               Fixed(ExpectedCalibrationError(cal_bins), 4) + " with it (the step, when fitted, is fitted on this world).\n\n" +
               ReliabilityTable(cal_bins);
     }
-    auto rows = CompareRankers(*model, {valid.get()});
+    auto rows = CompareRankers(*model, valid_ptrs);
     if (rows.ok()) card += "\n## Ranking on the validation world\n\n" + RankingTable(*rows);
   }
-  for (const auto& [title, ptrs] : {std::make_pair(std::string("the held-out worlds"), test_ptrs),
-                                     std::make_pair(std::string("the held-out worlds without device inventory"),
-                                                    test_no_devices_ptrs)}) {
+  for (const std::vector<LabelledWorld>& group : test_groups) {
+    std::vector<const LabelledWorld*> ptrs;
+    for (const LabelledWorld& w : group) ptrs.push_back(&w);
+    const std::string view = group.empty() ? "all" : group.front().evidence;
+    const std::string title = view == "all" ? "the held-out worlds" : "the held-out worlds, evidence " + view;
     if (ptrs.empty()) continue;
     auto section = HeldOutSection(*model, ptrs, title);
     if (!section.ok()) return fail(kExitInternal, section.status().ToString());
@@ -286,8 +306,13 @@ void RegisterTrainCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--validation", args->validation, "World for early stopping, calibration and the reliability table");
   cmd->add_option("--validation-findings", args->validation_findings, "Findings of the validation world");
   cmd->add_option("--test", args->test_worlds, "Held-out worlds: the model card compares the model with the detectors on them");
-  cmd->add_option("--test-no-devices", args->test_worlds_no_devices,
-                  "Held-out worlds scanned without their devices/ (a tenant with no device inventory)");
+  cmd->add_option("--views", args->views,
+                  "Evidence views each training and validation world is scanned in, its rows stacked: all, "
+                  "no-devices, people-only, signins-only (teaches the model to use each source alone)")
+      ->capture_default_str();
+  cmd->add_option("--test-views", args->test_views,
+                  "Evidence views each held-out world is scanned in; the card compares the rankers per view")
+      ->capture_default_str();
   cmd->add_option("--out", args->out, "Model file to write (XGBoost JSON)")->required();
   cmd->add_option("--card", args->card, "Model card to write (default: MODEL's name with .card.md)");
   cmd->add_option("--params", args->params, "YAML training parameters (models/train_params.yaml lists every key and default)");

@@ -11,8 +11,10 @@ namespace impostor {
 std::vector<std::string> WorldInputs(const std::string& world_dir, const WorldEvidence& evidence) {
   namespace fs = std::filesystem;
   std::vector<std::string> inputs;
-  for (const char* sub : {"signins", "mfa", "devices"}) {
-    if (!evidence.devices && std::string_view(sub) == "devices") continue;
+  for (const auto& [sub, wanted] : {std::pair<const char*, bool>{"signins", evidence.signins},
+                                    {"mfa", evidence.mfa},
+                                    {"devices", evidence.devices}}) {
+    if (!wanted) continue;
     fs::path dir = fs::path(world_dir) / sub;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
@@ -21,8 +23,38 @@ std::vector<std::string> WorldInputs(const std::string& world_dir, const WorldEv
   }
   std::sort(inputs.begin(), inputs.end());
   fs::path people = fs::path(world_dir) / "people.csv";
-  if (fs::exists(people)) inputs.push_back(people.string());
+  if (evidence.people && fs::exists(people)) inputs.push_back(people.string());
   return inputs;
+}
+
+namespace {
+struct NamedView {
+  const char* name;
+  WorldEvidence evidence;
+};
+const NamedView kViews[] = {
+    {"all", {true, true, true, true}},
+    {"no-devices", {true, true, false, true}},
+    {"people-only", {false, false, false, true}},
+    {"signins-only", {true, false, false, false}},
+};
+}  // namespace
+
+std::string WorldEvidence::Name() const {
+  for (const NamedView& v : kViews) {
+    const WorldEvidence& e = v.evidence;
+    if (e.signins == signins && e.mfa == mfa && e.devices == devices && e.people == people) return v.name;
+  }
+  return std::string(signins ? "s" : "") + (mfa ? "m" : "") + (devices ? "d" : "") + (people ? "p" : "");
+}
+
+Result<WorldEvidence> WorldEvidence::Parse(const std::string& name) {
+  std::string known;
+  for (const NamedView& v : kViews) {
+    if (name == v.name) return v.evidence;
+    known += known.empty() ? v.name : std::string(", ") + v.name;
+  }
+  return Status::InvalidArgument("unknown evidence view '" + name + "' (known: " + known + ")");
 }
 
 namespace {

@@ -12,9 +12,17 @@
 
 namespace impostor {
 
-// Which of the world's evidence a scan reads.
+// Which of the world's evidence a scan reads: a view of the world as a tenant with
+// fewer sources would see it (no device inventory; HR records only; ...).
 struct WorldEvidence {
-  bool devices = true;  // false: withhold devices/ (a tenant without a device inventory)
+  bool signins = true;  // signins/
+  bool mfa = true;      // mfa/
+  bool devices = true;  // devices/
+  bool people = true;   // people.csv
+
+  // "all", "no-devices", "people-only", "signins-only".
+  std::string Name() const;
+  static Result<WorldEvidence> Parse(const std::string& name);
 };
 
 // The world's evidence files: signins/, mfa/, devices/ and people.csv, sorted.

@@ -41,6 +41,7 @@ struct LabelledRows {
 struct LabelledWorld {
   std::string dir;                   // the world directory, or the store file
   std::string options_json = "{}";   // the simulator options recorded in truth.json (seed, difficulty, ...)
+  std::string evidence = "all";      // the evidence sources scanned ("all", "no-devices", ...)
   EvalTruth truth;
   std::vector<Finding> findings;
   std::vector<PersonaMembers> personas;

@@ -1,6 +1,6 @@
-// The retraining loop on a real SQLite store: a scan resolves people records and
-// keeps their personas, an analyst records verdicts, LabelStoreVerdicts turns them
-// into labelled rows.
+// People records through a scan with a real SQLite store and the shipped risk model:
+// personas are resolved, kept in the store and scored; an analyst records verdicts
+// and LabelStoreVerdicts turns them into labelled rows for retraining.
 #include "engine/verdict_labels.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "engine/scan.h"
 #include "store/store.h"
@@ -33,6 +34,8 @@ class VerdictLabelsTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  Result<ScanResult> ScanPeople(ScanOptions o);
+
   std::filesystem::path dir_;
   std::string db_;
 };
@@ -45,18 +48,51 @@ constexpr char kPeople[] =
     "hr-b-7,hr,orgb,john.park@orgb.com,John Park,kim.lee.dev@gmail.com,+14155550123,GB82WEST12345698765432,2024-02-01\n"
     "hr-a-2,hr,orga,amy.ng@orga.com,Amy Ng,amy.ng@icloud.com,+14155550177,GB33BUKB20201555555555,2019-05-01\n";
 
-TEST_F(VerdictLabelsTest, ScanKeepsPersonasAndVerdictsBecomeLabels) {
+Result<ScanResult> VerdictLabelsTest::ScanPeople(ScanOptions o) {
   { std::ofstream(dir_ / "people.csv") << kPeople; }
   auto config = LoadConfig("", IMPOSTOR_DATA_DIR, DefaultCacheDir());
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ScanOptions o;
+  if (!config.ok()) return config.status();
   o.inputs = {(dir_ / "people.csv").string()};
   o.db_path = db_;
   o.photo_faces = false;
   NoRejects rejects;
   auto scan = RunScan(o, *config, rejects);
-  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
   EXPECT_TRUE(rejects.rejects.empty());
+  return scan;
+}
+
+TEST_F(VerdictLabelsTest, ModelScoresThePersonaAboveAnOrdinaryEmployee) {
+  ScanOptions o;
+  o.model_path = std::string(IMPOSTOR_DATA_DIR) + "/../models/risk_model.json";
+  o.min_risk = 0;  // every account and persona
+  auto scan = ScanPeople(o);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  std::map<std::string, const Finding*> persona_risk, account_risk;
+  for (const Finding& f : scan->findings) {
+    if (f.detector == "risk.persona") {
+      for (const std::string& r : f.related) persona_risk[r] = &f;
+    }
+    if (f.detector == "risk.account") account_risk[f.entity] = &f;
+  }
+  ASSERT_EQ(persona_risk.count("hr-a-1"), 1u);
+  ASSERT_EQ(persona_risk.count("hr-a-2"), 1u);
+  const Finding& pair = *persona_risk["hr-a-1"];
+  const Finding& amy = *persona_risk["hr-a-2"];
+  EXPECT_EQ(&pair, persona_risk["hr-b-7"]) << "one persona, one score";
+  EXPECT_EQ(pair.entity_type, "persona");
+  EXPECT_EQ(pair.key, "risk.persona|" + pair.entity);
+  EXPECT_EQ(pair.related, (std::vector<std::string>{"john.park@orgb.com", "kim.lee@orga.com", "hr-a-1", "hr-b-7"}));
+  EXPECT_GT(pair.confidence, amy.confidence);
+  EXPECT_NE(pair.explanation.find("raised most by"), std::string::npos) << pair.explanation << " vs " << amy.explanation << pair.attributes_json;
+  EXPECT_NE(pair.attributes_json.find("\"contributions\""), std::string::npos);
+  // Both accounts of the pair are scored too, from the persona evidence that names them.
+  ASSERT_EQ(account_risk.count("kim.lee@orga.com"), 1u);
+  EXPECT_GT(account_risk["kim.lee@orga.com"]->confidence, 0.0);
+}
+
+TEST_F(VerdictLabelsTest, ScanKeepsPersonasAndVerdictsBecomeLabels) {
+  auto scan = ScanPeople(ScanOptions{});
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
 
   // The store holds the resolution: the two records of one man in one persona.
   auto store = OpenSqliteStore(db_);
