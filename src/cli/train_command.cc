@@ -189,7 +189,7 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
   }
   std::vector<const LabelledWorld*> train_ptrs;
   for (const LabelledWorld& w : train_worlds) train_ptrs.push_back(&w);
-  Dataset train = StackWorlds(train_ptrs);
+  Dataset train = TrainingRows(train_ptrs, params);
   Dataset validation = StackWorlds(valid_ptrs);
   uint64_t train_fraud = 0;
   for (float y : train.labels) train_fraud += y > 0.5f;
@@ -222,7 +222,9 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
           ", at most " + std::to_string(params.rounds) + " rounds, early stopping after " +
           std::to_string(params.early_stopping_rounds) + " rounds without validation improvement; subsample " +
           Fixed(params.subsample, 2) + ", colsample_bytree " + Fixed(params.colsample_bytree, 2) + ", seed " +
-          std::to_string(params.seed) + ".\n";
+          std::to_string(params.seed) + ". Evidence dropout: " + std::to_string(params.evidence_dropout_copies) +
+          " extra copies of each training world, each detector's findings and the tenure withheld with probability " +
+          Fixed(params.evidence_dropout, 2) + " (" + std::to_string(train.rows) + " training rows in all).\n";
   if (valid) {
     card += "Rounds kept: " + std::to_string(report.best_iteration) + " (validation logloss " +
             Fixed(report.best_validation_logloss, 4) + ").\n";
@@ -264,14 +266,15 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
     card += *section;
   }
   // Global importance: mean |contribution| over the training rows.
-  auto contrib = model->Contributions(train);
+  const Dataset observed = StackWorlds(train_ptrs);  // without the dropout copies
+  auto contrib = model->Contributions(observed);
   if (contrib.ok()) {
     const size_t stride = FeatureNames().size() + 1;
     std::vector<std::pair<double, std::string>> importance;
     for (size_t c = 0; c < FeatureNames().size(); ++c) {
       double sum = 0;
-      for (size_t r = 0; r < train.rows; ++r) sum += std::fabs((*contrib)[r * stride + c]);
-      importance.push_back({sum / train.rows, FeatureNames()[c]});
+      for (size_t r = 0; r < observed.rows; ++r) sum += std::fabs((*contrib)[r * stride + c]);
+      importance.push_back({sum / observed.rows, FeatureNames()[c]});
     }
     std::sort(importance.rbegin(), importance.rend());
     card += "\n## Features that move scores most (mean |contribution|, log-odds, training rows)\n\n| feature | mean abs contribution |\n|---|---:|\n";

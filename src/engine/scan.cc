@@ -19,6 +19,7 @@
 #include "photo/person_photos.h"
 #include "photo/photo_reuse_detector.h"
 #include "resolve/linkage_config.h"
+#include "resolve/normalize.h"
 #include "resolve/people_reader.h"
 #include "resolve/persona_detectors.h"
 #include "resolve/resolver.h"
@@ -333,6 +334,42 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
 
 }  // namespace
 
+namespace {
+
+// The end of the scanned window: the latest sign-in, else the latest finding, else now.
+TimeMs ScanEnd(const std::vector<SignIn>& signins, const std::vector<Finding>& findings) {
+  TimeMs end = 0;
+  for (const SignIn& s : signins) end = std::max(end, s.time_ms);
+  if (end == 0) {
+    for (const Finding& f : findings) end = std::max(end, f.last_seen);
+  }
+  if (end == 0) {
+    end = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+  }
+  return end;
+}
+
+}  // namespace
+
+FeatureContext AccountFeatureContext(const std::vector<Person>& people, const LinkageConfig& linkage, TimeMs end) {
+  FeatureContext context;
+  for (const Person& p : people) {
+    if (p.user.empty()) continue;
+    context.Alias(p.record_id, p.user);
+    // Tenure as training sees it: days from the hire date to the end of the window;
+    // with several hire dates (rehire, two records) the latest counts.
+    std::string ymd = NormalizeDate(p.hired, linkage.date_order);
+    if (ymd.size() != 8) continue;
+    auto hired = ParseTimestamp(ymd.substr(0, 4) + "-" + ymd.substr(4, 2) + "-" + ymd.substr(6, 2) + "T00:00:00Z");
+    if (!hired || *hired > end) continue;
+    const double days = static_cast<double>(end - *hired) / static_cast<double>(kMsPerDay);
+    auto [it, fresh] = context.tenure_days.try_emplace(AsciiLower(p.user), days);
+    if (!fresh) it->second = std::min(it->second, days);
+  }
+  return context;
+}
+
 Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store) {
   std::vector<std::pair<std::string, std::string>> blobs;
   std::set<std::string> current;
@@ -453,10 +490,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     // of them at once.
     auto model = RiskModel::Load(options.model_path);
     if (!model.ok()) return model.status();
-    FeatureContext context;
-    for (const Person& p : people) {
-      if (!p.user.empty()) context.Alias(p.record_id, p.user);
-    }
+    FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(signins, result->findings));
     auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();
     auto personas = ScorePersonas(*model, result->findings, result->personas, context, options.min_risk);

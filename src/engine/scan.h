@@ -88,6 +88,13 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
 // consumer): enrich (when `enricher` is given), order, detect, store.
 class Enricher;
 
+// The model's view of the accounts from people records: record ids alias their
+// accounts; tenure_days = days from the latest hire date to `end` (the scanned window's
+// end), as training computes it from a world's truth.
+struct Person;
+struct LinkageConfig;
+FeatureContext AccountFeatureContext(const std::vector<Person>& people, const LinkageConfig& linkage, TimeMs end);
+
 // Writes `personas` as the store's persona state (kPersonaState), and reads it back.
 Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store);
 Result<std::vector<PersonaMembers>> LoadPersonas(Store& store);

@@ -99,6 +99,8 @@ Result<TrainParams> LoadTrainParams(const std::string& path) {
       else if (key == "seed") p.seed = v.as<uint64_t>();
       else if (key == "calibrate") p.calibrate = v.as<bool>();
       else if (key == "calibration_max_ece") p.calibration_max_ece = v.as<double>();
+      else if (key == "evidence_dropout_copies") p.evidence_dropout_copies = v.as<int>();
+      else if (key == "evidence_dropout") p.evidence_dropout = v.as<double>();
       else return Status::InvalidArgument(path + ": unknown training parameter '" + key + "'");
     }
   } catch (const YAML::Exception& e) {

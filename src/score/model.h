@@ -36,6 +36,11 @@ struct TrainParams {
   uint64_t seed = 7;
   bool calibrate = true;            // fit a Platt step on the validation rows when they show it is needed:
   double calibration_max_ece = 0.02;  // expected calibration error on validation above which the step is fitted
+  // Evidence dropout (TrainingRows, score/training.h): extra copies of each training
+  // world in which each detector's findings, and the tenure, are withheld with this
+  // probability.
+  int evidence_dropout_copies = 4;
+  double evidence_dropout = 0.5;
 };
 
 // Reads a YAML file of the keys above; keys not given keep their defaults. An

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 
 #include "common/strings.h"
@@ -157,6 +158,32 @@ Result<LabelledWorld> LabelFromVerdicts(const std::string& name, std::vector<Fin
   w.personas = std::move(labelled);
   FillPersonaRows(w, [](const std::string&) { return false; });
   return w;
+}
+
+Dataset TrainingRows(const std::vector<const LabelledWorld*>& worlds, const TrainParams& params) {
+  Dataset d = StackWorlds(worlds);
+  std::mt19937_64 rng(params.seed);
+  std::bernoulli_distribution withheld(std::clamp(params.evidence_dropout, 0.0, 1.0));
+  for (const LabelledWorld* w : worlds) {
+    for (int copy = 0; copy < params.evidence_dropout_copies; ++copy) {
+      std::set<std::string> dropped;
+      for (const std::string& detector : ScoredDetectors()) {
+        if (withheld(rng)) dropped.insert(detector);
+      }
+      FeatureContext context = w->accounts.context;
+      if (withheld(rng)) context.tenure_days.clear();
+      std::vector<Finding> kept;
+      for (const Finding& f : w->findings) {
+        if (!dropped.count(f.detector)) kept.push_back(f);
+      }
+      FeatureMatrix m = ExtractFeatures(kept, context);
+      if (m.accounts != w->accounts.features.accounts) continue;  // cannot happen: same context, same rows
+      d.rows += m.accounts.size();
+      d.values.insert(d.values.end(), m.values.begin(), m.values.end());
+      d.labels.insert(d.labels.end(), w->accounts.labels.begin(), w->accounts.labels.end());
+    }
+  }
+  return d;
 }
 
 Dataset StackWorlds(const std::vector<const LabelledWorld*>& worlds, RowLevel level) {

@@ -73,6 +73,15 @@ Result<LabelledWorld> LabelFromVerdicts(const std::string& name, std::vector<Fin
 // The rows of several worlds, stacked.
 Dataset StackWorlds(const std::vector<const LabelledWorld*>& worlds, RowLevel level = RowLevel::kAccount);
 
+// The account rows to train on: StackWorlds, then per world
+// params.evidence_dropout_copies copies in which each scored detector's findings, and
+// the tenure, are withheld with probability params.evidence_dropout (seeded by
+// params.seed). In the simulator a strong signal rarely comes alone (a persona with two
+// names also has a farm and a fresh hire date), so without the copies the trees learn
+// the first separating signal and give the others no weight; a tenant that sees only
+// one of them would then get a score of 0 for it.
+Dataset TrainingRows(const std::vector<const LabelledWorld*>& worlds, const TrainParams& params);
+
 // One ranker's ranking quality over the pooled accounts of several worlds.
 struct RankerScore {
   std::string name;
