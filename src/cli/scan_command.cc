@@ -352,7 +352,7 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
     if (a->json || (!ctx.stdout_is_tty && !a->table)) {
       for (const Finding& f : *found) std::printf("%s\n", OcsfFindingJson(f, FindingActivity::kUpdate, {}).c_str());
     } else {
-      std::fputs(RenderFindingsTable(*found, TerminalWidth(STDOUT_FILENO), true).c_str(), stdout);
+      std::fputs(RenderFindingsTable(*found, TerminalWidth(STDOUT_FILENO), ctx.stdout_is_tty).c_str(), stdout);
     }
   });
 }

@@ -179,32 +179,6 @@ Evidence DeviceEvidence(const DeviceObservation& o) {
   return e;
 }
 
-Evidence PersonClaimEvidence(const Person& p) {
-  Evidence e;
-  e.kind = "person";
-  JsonWriter w(&e.json);
-  w.BeginObject();
-  w.Field("record_id", p.record_id);
-  w.Field("source", PersonSourceName(p.source));
-  auto opt = [&](const char* key, const std::string& v) {
-    if (!v.empty()) w.Field(key, v);
-  };
-  opt("org", p.org);
-  opt("user", p.user);
-  opt("city", p.city);
-  opt("region", p.region);
-  opt("country", p.country);
-  opt("ship_to", p.ship_to);
-  opt("timezone", p.timezone);
-  w.Key("origin");
-  w.BeginObject();
-  w.Field("file", p.source_file);
-  w.Field("line", p.source_line);
-  w.EndObject();
-  w.EndObject();
-  return e;
-}
-
 Evidence RegistrationEvidence(const Registration& r) {
   Evidence e;
   e.kind = "registration";

@@ -58,7 +58,6 @@ class DeviceContext {
 
 // Evidence record of a device observation.
 Evidence DeviceEvidence(const DeviceObservation& o);
-Evidence PersonClaimEvidence(const Person& p);
 Evidence RegistrationEvidence(const Registration& r);
 
 // Individual detectors (device_detectors.cc, farm_colocation.cc).

@@ -374,7 +374,7 @@ void DetectLocaleMismatch(const DeviceContext& ctx, const DetectorParams& params
       f.explanation += "; keyboard layouts " + list;
     }
     f.evidence.push_back(DeviceEvidence(*example));
-    f.evidence.push_back(PersonClaimEvidence(*person));
+    f.evidence.push_back(PersonEvidence(*person));
     JsonWriter w(&f.attributes_json);
     f.attributes_json.clear();
     w.BeginObject();
@@ -472,7 +472,7 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     for (const auto& [day, d] : days) {
       if (d.first && f.evidence.size() < 5) f.evidence.push_back(DeviceEvidence(*d.second));
     }
-    f.evidence.push_back(PersonClaimEvidence(*person));
+    f.evidence.push_back(PersonEvidence(*person));
     f.first_seen = obs.front()->time;
     f.last_seen = obs.back()->time;
     JsonWriter w(&f.attributes_json);

@@ -39,6 +39,36 @@ void WriteLocationJson(JsonWriter& w, const Location& loc) {
   w.EndObject();
 }
 
+Evidence PersonEvidence(const Person& p) {
+  Evidence e;
+  e.kind = "person";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("record_id", p.record_id);
+  w.Field("source", PersonSourceName(p.source));
+  auto opt = [&](const char* key, const std::string& v) {
+    if (!v.empty()) w.Field(key, v);
+  };
+  opt("org", p.org);
+  const std::string name = !p.full_name.empty() ? p.full_name
+                           : p.given_name.empty() || p.family_name.empty() ? p.given_name + p.family_name
+                                                                            : p.given_name + " " + p.family_name;
+  opt("name", name);
+  opt("user", p.user);
+  opt("city", p.city);
+  opt("region", p.region);
+  opt("country", p.country);
+  opt("ship_to", p.ship_to);
+  opt("timezone", p.timezone);
+  w.Key("origin");
+  w.BeginObject();
+  w.Field("file", p.source_file);
+  w.Field("line", p.source_line);
+  w.EndObject();
+  w.EndObject();
+  return e;
+}
+
 Evidence SignInEvidence(const SignIn& s) {
   Evidence e;
   e.kind = "signin";

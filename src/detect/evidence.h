@@ -7,6 +7,7 @@
 
 #include "common/json_writer.h"
 #include "detect/finding.h"
+#include "records/person.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -14,6 +15,11 @@ namespace impostor {
 // The sign-in as an evidence record: time, account, IP, the location used and
 // where it came from, network facts, device, outcome and its file:line origin.
 Evidence SignInEvidence(const SignIn& signin);
+
+// The people record as an evidence record: record id, source, organisation, the name
+// and sign-in identity it claims, its claimed home (city, region, country, ship-to,
+// time zone) and its file:line origin. Empty fields are left out.
+Evidence PersonEvidence(const Person& person);
 
 // A finding of `detector` about the sign-in's account, spanning that one sign-in,
 // with the sign-in as its evidence; the caller fills key, severity and wording.

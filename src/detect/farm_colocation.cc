@@ -222,7 +222,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
         if (!shown.insert({l->identifier, u.account}).second || f.evidence.size() >= 16) continue;
         if (u.device) f.evidence.push_back(DeviceEvidence(*u.device));
         else if (u.signin) f.evidence.push_back(SignInEvidence(*u.signin));
-        else if (u.person) f.evidence.push_back(PersonClaimEvidence(*u.person));
+        else if (u.person) f.evidence.push_back(PersonEvidence(*u.person));
       }
     }
     for (const DeviceObservation* o : tool_obs)

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "common/time.h"
+#include "detect/evidence.h"
 #include "resolve/normalize.h"
 #include "resolve/persona_detectors.h"
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "detect/evidence.h"
 #include "resolve/normalize.h"
 #include "resolve/persona_detectors.h"
 

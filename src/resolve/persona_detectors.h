@@ -33,8 +33,8 @@ void DetectPersonaFindings(const ResolutionResult& result, FindingSink& sink);
 // (they run over people records, not sign-ins).
 void RegisterPersonaDetectorInfos(DetectorRegistry& registry);
 
-// Helpers shared by the three detectors (persona_reuse_detector.cc).
-Evidence PersonEvidence(const Person& person);
+// Helper shared by the three detectors (persona_reuse_detector.cc); their evidence
+// records are detect/evidence.h's PersonEvidence.
 std::string ClaimedName(const Person& person);  // folded full name, "" when none
 
 }  // namespace impostor

@@ -2,27 +2,13 @@
 
 #include <algorithm>
 
+#include "detect/evidence.h"
 #include "resolve/normalize.h"
 #include "resolve/persona_detectors.h"
 #include "resolve/persona_json.h"
 #include "resolve/string_similarity.h"
 
 namespace impostor {
-
-Evidence PersonEvidence(const Person& p) {
-  std::string json = "{\"record_id\":";
-  AppendJsonString(json, p.record_id);
-  json += ",\"source\":";
-  AppendJsonString(json, PersonSourceName(p.source));
-  json += ",\"org\":";
-  AppendJsonString(json, p.org);
-  json += ",\"name\":";
-  AppendJsonString(json, p.full_name.empty() ? p.given_name + " " + p.family_name : p.full_name);
-  json += ",\"file\":";
-  AppendJsonString(json, p.source_file);
-  json += fmt::format(",\"line\":{}}}", p.source_line);
-  return Evidence{"person", json};
-}
 
 std::string ClaimedName(const Person& p) {
   const std::string raw = !p.full_name.empty() ? p.full_name : p.given_name + " " + p.family_name;
