@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -41,15 +43,21 @@ class VerdictLabelsTest : public ::testing::Test {
 };
 
 // Two HR records of one man under two names at two employers (one persona, two
-// accounts), and one ordinary employee.
-constexpr char kPeople[] =
-    "record_id,source,org,user,full_name,email,phone,bank_account,hired\n"
-    "hr-a-1,hr,orga,Kim.Lee@OrgA.com,Kim Lee,kim.lee.dev@gmail.com,+14155550123,GB82WEST12345698765432,2024-01-10\n"
-    "hr-b-7,hr,orgb,john.park@orgb.com,John Park,kim.lee.dev@gmail.com,+14155550123,GB82WEST12345698765432,2024-02-01\n"
-    "hr-a-2,hr,orga,amy.ng@orga.com,Amy Ng,amy.ng@icloud.com,+14155550177,GB33BUKB20201555555555,2019-05-01\n";
+// accounts), and one ordinary employee hired the same day. Without sign-ins the scan
+// window ends now, so the hire date is a month before the test runs.
+std::string People() {
+  const std::time_t hired = std::time(nullptr) - 30 * 86400;
+  char date[16];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&hired));
+  const std::string d = date;
+  return "record_id,source,org,user,full_name,email,phone,bank_account,hired\n"
+         "hr-a-1,hr,orga,Kim.Lee@OrgA.com,Kim Lee,kim.lee.dev@gmail.com,+14155550123,GB82WEST12345698765432," + d + "\n"
+         "hr-b-7,hr,orgb,john.park@orgb.com,John Park,kim.lee.dev@gmail.com,+14155550123,GB82WEST12345698765432," + d + "\n"
+         "hr-a-2,hr,orga,amy.ng@orga.com,Amy Ng,amy.ng@icloud.com,+14155550177,GB33BUKB20201555555555," + d + "\n";
+}
 
 Result<ScanResult> VerdictLabelsTest::ScanPeople(ScanOptions o) {
-  { std::ofstream(dir_ / "people.csv") << kPeople; }
+  { std::ofstream(dir_ / "people.csv") << People(); }
   auto config = LoadConfig("", IMPOSTOR_DATA_DIR, DefaultCacheDir());
   if (!config.ok()) return config.status();
   o.inputs = {(dir_ / "people.csv").string()};
@@ -82,7 +90,9 @@ TEST_F(VerdictLabelsTest, ModelScoresThePersonaAboveAnOrdinaryEmployee) {
   EXPECT_EQ(pair.entity_type, "persona");
   EXPECT_EQ(pair.key, "risk.persona|" + pair.entity);
   EXPECT_EQ(pair.related, (std::vector<std::string>{"john.park@orgb.com", "kim.lee@orga.com", "hr-a-1", "hr-b-7"}));
-  EXPECT_GT(pair.confidence, amy.confidence);
+  // Same tenure, no other evidence: the persona evidence alone lifts the pair.
+  EXPECT_GE(std::round(pair.confidence * 100) - std::round(amy.confidence * 100), 10)
+      << pair.explanation << " / " << amy.explanation;
   EXPECT_NE(pair.explanation.find("raised most by"), std::string::npos) << pair.explanation;
   EXPECT_NE(pair.attributes_json.find("\"contributions\""), std::string::npos);
   // Both accounts of the pair are scored too, from the persona evidence that names them.

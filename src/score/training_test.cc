@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace impostor {
 namespace {
@@ -88,6 +89,41 @@ TEST(PooledRankingTest, PersonaLevelUsesPersonaLabels) {
   EXPECT_DOUBLE_EQ(PooledRanking({&*w}, right, RowLevel::kPersona).pr_auc, 1.0);
   EXPECT_LT(PooledRanking({&*w}, wrong, RowLevel::kPersona).pr_auc, 1.0);
   EXPECT_EQ(PooledRanking({&*w}, right, RowLevel::kPersona).fraud, 1u);
+}
+
+TEST(TrainingRowsTest, DropoutCopiesWithholdEvidenceAndKeepLabels) {
+  std::vector<PersonaMembers> personas = {{"persona-1", {"hr-1"}, {"kim@x.com"}}, {"persona-2", {"hr-2"}, {"bob@x.com"}}};
+  std::vector<Finding> fs = {Make("endpoint.ip_kvm", "account", "kim@x.com"),
+                             Make("farm.colocation", "cluster", "198.51.100.4", {"kim@x.com"}),
+                             Make("signin.anonymizer", "account", "bob@x.com")};
+  auto w = LabelFromVerdicts("prod.db", fs, {{"endpoint.ip_kvm|kim@x.com", true}, {"signin.anonymizer|bob@x.com", false}},
+                             personas);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  w->accounts.context.tenure_days = {{"kim@x.com", 12}, {"bob@x.com", 900}};
+  TrainParams params;
+  params.evidence_dropout_copies = 8;
+  params.evidence_dropout = 0.5;
+  Dataset d = TrainingRows({&*w}, params);
+  ASSERT_EQ(d.rows, 2u * 9);
+  const auto& names = FeatureNames();
+  const size_t kvm = std::find(names.begin(), names.end(), "endpoint.ip_kvm.count") - names.begin();
+  const size_t farm = std::find(names.begin(), names.end(), "farm.colocation.count") - names.begin();
+  int kvm_alone = 0, withheld = 0;
+  for (size_t r = 0; r < d.rows; ++r) {
+    EXPECT_EQ(d.labels[r], r % 2 == 0 ? 0.0f : 1.0f) << "row " << r;  // bob, kim, bob, kim, ...
+    if (r % 2 == 1) {
+      float k = d.values[r * d.cols + kvm], f = d.values[r * d.cols + farm];
+      kvm_alone += k > 0 && f == 0;
+      withheld += k == 0;
+    }
+  }
+  EXPECT_GT(kvm_alone, 0) << "some copy keeps the KVM and withholds the farm";
+  EXPECT_GT(withheld, 0) << "some copy withholds the KVM";
+  // Seeded: the same parameters give the same rows.
+  Dataset again = TrainingRows({&*w}, params);
+  EXPECT_EQ(std::memcmp(again.values.data(), d.values.data(), d.values.size() * sizeof(float)), 0);
+  params.evidence_dropout_copies = 0;
+  EXPECT_EQ(TrainingRows({&*w}, params).rows, 2u);
 }
 
 }  // namespace
