@@ -160,6 +160,27 @@ TEST(TrainParamsTest, YamlDefaultsAndErrors) {
   std::filesystem::remove(path);
 }
 
+TEST(TrainParamsTest, ShippedFileListsTheCodeDefaults) {
+  // models/train_params.yaml says "the value shown is the default": keep them equal.
+  auto shipped = LoadTrainParams(std::string(IMPOSTOR_DATA_DIR) + "/../models/train_params.yaml");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  const TrainParams code;
+  EXPECT_EQ(shipped->max_depth, code.max_depth);
+  EXPECT_DOUBLE_EQ(shipped->eta, code.eta);
+  EXPECT_EQ(shipped->rounds, code.rounds);
+  EXPECT_EQ(shipped->early_stopping_rounds, code.early_stopping_rounds);
+  EXPECT_DOUBLE_EQ(shipped->min_child_weight, code.min_child_weight);
+  EXPECT_DOUBLE_EQ(shipped->subsample, code.subsample);
+  EXPECT_DOUBLE_EQ(shipped->colsample_bytree, code.colsample_bytree);
+  EXPECT_DOUBLE_EQ(shipped->scale_pos_weight, code.scale_pos_weight);
+  EXPECT_EQ(shipped->nthread, code.nthread);
+  EXPECT_EQ(shipped->seed, code.seed);
+  EXPECT_EQ(shipped->calibrate, code.calibrate);
+  EXPECT_DOUBLE_EQ(shipped->calibration_max_ece, code.calibration_max_ece);
+  EXPECT_EQ(shipped->evidence_dropout_copies, code.evidence_dropout_copies);
+  EXPECT_DOUBLE_EQ(shipped->evidence_dropout, code.evidence_dropout);
+}
+
 TEST(CalibrationTest, PlattRecoversAScale) {
   // Margins twice too confident: the fitted slope is near 0.5.
   std::mt19937 rng(11);
