@@ -162,6 +162,10 @@ void RunTrain(const TrainArgs& args, CommandContext& ctx) {
   for (const std::string& db : args.stores) {
     auto w = LabelStoreVerdicts(db);
     if (!w.ok()) return fail(kExitInputError, w.status().ToString());
+    size_t fraud = 0;
+    for (float y : w->accounts.labels) fraud += y > 0.5f;
+    std::fprintf(stderr, "impostor train: %s: %zu accounts labelled by analyst verdicts (%zu fraud, %zu legitimate)\n",
+                 db.c_str(), w->accounts.labels.size(), fraud, w->accounts.labels.size() - fraud);
     train_worlds.push_back(std::move(w).value());
   }
   std::vector<LabelledWorld> valid_worlds;

@@ -661,7 +661,7 @@ Result<std::vector<Finding>> SqliteStore::QueryFindings(const FindingQuery& quer
   if (!query.entity.empty()) sql += " AND entity = ?2";
   if (query.min_severity != Severity::kUnknown) sql += " AND severity >= ?3";
   if (query.since != INT64_MIN) sql += " AND last_seen >= ?4";
-  sql += " ORDER BY severity DESC, last_seen DESC, key";
+  sql += " ORDER BY severity DESC, confidence DESC, last_seen DESC, key";
   if (query.limit > 0) sql += " LIMIT ?5";
   Statement s;
   Status st = Prepare(s, sql);

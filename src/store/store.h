@@ -29,7 +29,7 @@ struct FindingQuery {
   std::string entity;         // "" = all
   Severity min_severity = Severity::kUnknown;
   TimeMs since = INT64_MIN;   // last_seen >= since
-  size_t limit = 0;           // 0 = no limit; ordered by severity desc, last_seen desc
+  size_t limit = 0;           // 0 = no limit; ordered by severity, confidence, last_seen (all desc)
 };
 
 // Summary of one scan, recorded in the `runs` table.
