@@ -596,7 +596,10 @@ DetectorInfo FarmColocationInfo() {
           {{"window_days", "7", "days", "two members must use an identifier within this many days of each other"},
            {"max_members", "12", "count", "identifiers shared by more identities are treated as public (office, hotel, CGNAT)"},
            {"min_identities", "2", "count", "distinct identities for a cluster"},
-           {"use_signins", "true", "", "also link accounts through sign-in IPs (residential only)"}}};
+           {"use_signins", "true", "", "also link accounts through sign-in IPs (residential only)"},
+           {"household_identities", "2", "count",
+            "a cluster of at most this many identities at one organisation, with no remote-control tool or IP-KVM, "
+            "is a household (a couple, flatmates): reported as Informational"}}};
 }
 
 DetectorInfo SharedFactorInfo() {

@@ -285,6 +285,26 @@ TEST(SharedEgressTest, TwoTenantsOnOneHomeIpAndStateRoundTrip) {
   EXPECT_FALSE(h2.detector().LoadState(h2.profiles(), "x", "\x09junk").ok());
 }
 
+TEST(SharedEgressTest, AHouseholdAtOneEmployerIsContextThreeAccountsAreMedium) {
+  auto run = [](int accounts) {
+    testing::Harness h(MakeSharedEgressDetector({}));
+    for (int i = 0; i < accounts; ++i) {
+      SignIn s = testing::At("p" + std::to_string(i) + "@x.com", "2024-05-01T09:00:00Z", "73.1.1.1", 36.17, -115.14, "US");
+      s.tenant = "t1";
+      h.Feed(s);
+    }
+    CollectingSink sink;
+    h.detector().Finish(sink);
+    return sink.findings;
+  };
+  auto couple = run(2);
+  ASSERT_EQ(couple.size(), 1u);  // still reported, never dropped
+  EXPECT_EQ(couple[0].severity, Severity::kInformational);
+  auto three = run(3);
+  ASSERT_EQ(three.size(), 1u);
+  EXPECT_EQ(three[0].severity, Severity::kMedium);
+}
+
 TEST(WorkHoursTest, ShenyangDaytimeAgainstUsHomeCountry) {
   testing::Harness h(MakeWorkHoursDetector({}));
   testing::Harness honest(MakeWorkHoursDetector({}));

@@ -74,6 +74,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
   const size_t max_members = static_cast<size_t>(params.Number("max_members", 12));
   const size_t min_identities = static_cast<size_t>(params.Number("min_identities", 2));
   const bool use_signins = params.Flag("use_signins", true);
+  const size_t household_identities = static_cast<size_t>(params.Number("household_identities", 2));
 
   std::map<std::string, std::vector<Use>> uses;  // identifier -> uses
   std::map<std::string, std::vector<std::string>> devices_of;  // account -> devices
@@ -194,10 +195,15 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       ++sev;
       conf += 0.15;
     }
+    // Two colleagues (or a couple) at one employer sharing a home and nothing else is
+    // the everyday look-alike: kept as context for the analyst and the risk model,
+    // not raised as a detection.
+    const bool household = identities.size() <= household_identities && orgs.size() <= 1 && tools.empty();
+    if (household) sev = static_cast<int>(Severity::kInformational);
     f.severity = static_cast<Severity>(std::clamp(sev, 1, 5));
     f.confidence = std::min(conf, 0.95);
     f.org = orgs.size() == 1 ? *orgs.begin() : "";
-    f.title = "Laptop farm: identities sharing one home";
+    f.title = household ? "Household: identities sharing one home" : "Laptop farm: identities sharing one home";
     std::string ids, member_list, org_list, tool_list;
     std::set<std::string> identifiers;
     for (const Link* l : cl) identifiers.insert(l->identifier);
@@ -209,6 +215,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
                     " identities" + (orgs.size() >= 2 ? " at " + std::to_string(orgs.size()) + " organisations (" + org_list + ")" : "") +
                     " share " + ids + ": " + member_list;
     if (!tools.empty()) f.explanation += "; on their devices: " + tool_list;
+    if (household) f.explanation += " (a household at one employer, no remote-control tools: context only)";
     // Evidence: one use per member and identifier, then the tools.
     TimeMs first = INT64_MAX, last = 0;
     std::set<std::pair<std::string, std::string>> shown;

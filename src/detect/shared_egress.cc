@@ -104,9 +104,12 @@ class SharedEgressDetector final : public SignInDetector {
       } else if (recent.size() >= 3) {
         f.severity = Severity::kMedium;
         f.confidence = 0.5;
-      } else {
+      } else if (recent.size() > opt_.household_accounts) {
         f.severity = Severity::kLow;
         f.confidence = 0.3;
+      } else {
+        f.severity = Severity::kInformational;  // a household at one employer: context only
+        f.confidence = 0.2;
       }
       f.first_seen = first;
       f.last_seen = latest;
@@ -220,6 +223,7 @@ SharedEgressOptions SharedEgressOptions::FromParams(const DetectorParams& p) {
   o.window_days = p.Number("window_days", o.window_days);
   o.max_accounts = p.Number("max_accounts", o.max_accounts);
   o.min_accounts = p.Number("min_accounts", o.min_accounts);
+  o.household_accounts = p.Number("household_accounts", o.household_accounts);
   return o;
 }
 
@@ -231,7 +235,9 @@ DetectorInfo SharedEgressInfo() {
           "ip", "incubating",
           {{"window_days", "7", "days", "accounts must use the address within this many days of its latest use"},
            {"max_accounts", "10", "count", "addresses used by more accounts are public and never reported"},
-           {"min_accounts", "2", "count", "accounts before an address is reported"}}};
+           {"min_accounts", "2", "count", "accounts before an address is reported"},
+           {"household_accounts", "2", "count",
+            "at most this many accounts of one tenant on an address is a household: reported as Informational"}}};
 }
 
 std::unique_ptr<SignInDetector> MakeSharedEgressDetector(const SharedEgressOptions& options) {

@@ -26,6 +26,9 @@ struct SharedEgressOptions {
   double window_days = 7;
   double max_accounts = 10;
   double min_accounts = 2;
+  // At most this many accounts of one tenant on an address is a household (a couple,
+  // flatmates at one employer): reported as Informational context.
+  double household_accounts = 2;
 
   static SharedEgressOptions FromParams(const DetectorParams& params);
 };

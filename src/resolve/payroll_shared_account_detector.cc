@@ -58,6 +58,8 @@ void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sin
                              records_text);
       f.related.push_back(persona.id);
     }
+    // Then the paid records, which name the sign-in accounts (features, eval).
+    for (uint32_t r : records) f.related.push_back(people[r].record_id);
     f.explanation = fmt::format("account {} pays {} different workers: {}", Masked(account), personas.size(), workers);
     for (uint32_t r : records) {
       if (f.evidence.size() < 20) f.evidence.push_back(PersonEvidence(people[r]));

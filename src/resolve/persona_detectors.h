@@ -9,7 +9,8 @@
 //   identity.rental         one persona in several concurrent employments (hired..ended
 //                           overlapping) at different organisations, or under
 //                           different sign-in identities at one
-//   payroll.shared_account  one bank or payout account paying several personas
+//   payroll.shared_account  one bank or payout account paying several personas;
+//                           related = the persona ids, then the paid record ids
 //
 // Thread safety: pure functions over their arguments; the sink is called on the
 // calling thread.

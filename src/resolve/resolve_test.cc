@@ -243,6 +243,11 @@ TEST(ResolverTest, LinksExplainsAndDetects) {
     if (f.detector == "payroll.shared_account") {
       ++shared;
       EXPECT_NE(f.explanation.find("D777"), std::string::npos) << f.explanation;
+      // The persona ids, then the paid records (which name the sign-in accounts).
+      ASSERT_EQ(f.related.size(), 4u);
+      EXPECT_EQ(f.related[0].rfind("persona-", 0), 0u) << f.related[0];
+      EXPECT_EQ(f.related[2], people[10].record_id);
+      EXPECT_EQ(f.related[3], people[11].record_id);
     }
   }
   EXPECT_EQ(reuse, 1);
