@@ -43,7 +43,7 @@ awk '
     printf "%-44s %14s bytes (target <= 256)\n", "state per account at 1M accounts", state
   }' "$OUT/scan.txt"
 
-for b in enrich_bench store_bench photo_bench resolve_bench; do
+for b in enrich_bench store_bench photo_bench resolve_bench score_bench; do
   if [ -x "$BUILD/bench/$b" ]; then
     echo
     echo "== $b =="

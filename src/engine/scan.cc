@@ -332,10 +332,6 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
   return Status::OK();
 }
 
-}  // namespace
-
-namespace {
-
 // The end of the scanned window: the latest sign-in, else the latest finding, else now.
 TimeMs ScanEnd(const std::vector<SignIn>& signins, const std::vector<Finding>& findings) {
   TimeMs end = 0;

@@ -1309,7 +1309,20 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       link.comparisons.reserve(K);
       link.match_weight = score(vectors[p], link.a, link.b, &link.comparisons, &identifiers);
       link.by_shared_identifiers = link.match_weight < threshold_weight;
-      link.probability = 1.0 / (1.0 + std::exp2(-link.match_weight));
+      double weight = link.match_weight;
+      if (link.by_shared_identifiers) {
+        // The link claims one human behind different names: its confidence is that of
+        // the identifier evidence, so the name disagreement (what persona.reuse reports)
+        // does not count against it.
+        for (const ComparisonOutcome& o : link.comparisons) {
+          const ComparisonKind kind = result.model[o.comparison].kind;
+          if (kind == ComparisonKind::kGivenName || kind == ComparisonKind::kFamilyName ||
+              kind == ComparisonKind::kPersonName) {
+            weight -= o.weight;
+          }
+        }
+      }
+      link.probability = 1.0 / (1.0 + std::exp2(-weight));
     }
   });
   for (Link& link : tree_links) {

@@ -58,7 +58,8 @@ struct ComparisonOutcome {
 struct Link {
   uint32_t a = 0, b = 0;       // record indexes into the input vector
   double match_weight = 0;     // log2 posterior odds (prior included)
-  double probability = 0;
+  double probability = 0;      // from match_weight; for a link by shared identifiers,
+                               // from the weight without the name comparisons
   // Linked by identifier_links shared identifiers although the score was below
   // the threshold (names disagree: one operator, several claimed people).
   bool by_shared_identifiers = false;
