@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <unordered_map>
 
 #include "common/strings.h"
 
@@ -55,12 +56,10 @@ bool IsPersonaDetector(const std::string& d) {
   return d == "persona.reuse" || d == "identity.rental" || d == "photo.reuse" || d == "payroll.shared_account";
 }
 
-// Reads a number or boolean attribute; NaN when absent.
-double Attribute(simdjson::dom::parser& parser, const std::string& json, const char* key) {
-  simdjson::dom::element doc;
-  if (parser.parse(json).get(doc) != simdjson::SUCCESS) return std::nan("");
+// Reads a number or boolean attribute of a parsed attributes object; NaN when absent.
+double Attribute(simdjson::dom::element attrs, const char* key) {
   simdjson::dom::element v;
-  if (doc[key].get(v) != simdjson::SUCCESS) return std::nan("");
+  if (attrs[key].get(v) != simdjson::SUCCESS) return std::nan("");
   double d = 0;
   if (v.get_double().get(d) == simdjson::SUCCESS) return d;
   int64_t i = 0;
@@ -140,91 +139,112 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
   const size_t n_det = ScoredDetectors().size();
   const size_t cols = FeatureNames().size();
   const size_t agg0 = n_det * kPerDetector;
-  std::map<std::string, size_t> detector_index;
+  std::unordered_map<std::string_view, size_t> detector_index;
   for (size_t i = 0; i < n_det; ++i) detector_index[ScoredDetectors()[i]] = i;
 
-  std::map<std::string, double> tenure;
-  for (const auto& [a, d] : ctx.tenure_days) tenure[AsciiLower(a)] = d;
-  std::set<std::string> restrict_to;
-  for (const std::string& a : ctx.accounts) restrict_to.insert(AsciiLower(a));
+  // Who each finding names, once.
+  std::vector<std::vector<std::string>> named(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) named[i] = AccountsNamed(findings[i], ctx);
 
-  std::map<std::string, std::vector<float>> rows;
-  auto row_of = [&](const std::string& account) -> std::vector<float>* {
-    if (!restrict_to.empty() && !restrict_to.count(account)) return nullptr;
-    auto [it, fresh] = rows.try_emplace(account);
-    if (fresh) {
-      it->second.assign(cols, 0.0f);
-      for (size_t a : {kTravelMaxSpeed, kWorkHoursClaimedFit, kTenureDays}) it->second[agg0 + a] = kMissing;
-      if (auto t = tenure.find(account); t != tenure.end()) it->second[agg0 + kTenureDays] = static_cast<float>(t->second);
-    }
-    return &it->second;
-  };
-  for (const std::string& a : restrict_to) row_of(a);
+  // Rows: the context's accounts when it lists them, else every account named; sorted.
+  FeatureMatrix m;
+  if (!ctx.accounts.empty()) {
+    m.accounts.reserve(ctx.accounts.size());
+    for (const std::string& a : ctx.accounts) m.accounts.push_back(AsciiLower(a));
+  } else {
+    for (const auto& list : named) m.accounts.insert(m.accounts.end(), list.begin(), list.end());
+  }
+  std::sort(m.accounts.begin(), m.accounts.end());
+  m.accounts.erase(std::unique(m.accounts.begin(), m.accounts.end()), m.accounts.end());
+  std::unordered_map<std::string_view, size_t> row_of;
+  row_of.reserve(m.accounts.size());
+  for (size_t r = 0; r < m.accounts.size(); ++r) row_of.emplace(m.accounts[r], r);
+
+  m.values.assign(m.accounts.size() * cols, 0.0f);
+  for (size_t r = 0; r < m.accounts.size(); ++r) {
+    for (size_t a : {kTravelMaxSpeed, kWorkHoursClaimedFit, kTenureDays}) m.values[r * cols + agg0 + a] = kMissing;
+  }
+  for (const auto& [account, days] : ctx.tenure_days) {
+    auto it = row_of.find(AsciiLower(account));
+    if (it != row_of.end()) m.values[it->second * cols + agg0 + kTenureDays] = static_cast<float>(days);
+  }
 
   simdjson::dom::parser parser;
-  for (const Finding& f : findings) {
-    auto det = detector_index.find(f.detector);
-    std::vector<std::string> named = AccountsNamed(f, ctx);
-    if (named.empty()) continue;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (named[i].empty()) continue;
+    const std::string& d = f.detector;
+    auto det = detector_index.find(d);
     const double related = static_cast<double>(f.related.size());
-    for (const std::string& account : named) {
-      std::vector<float>* row = row_of(account);
-      if (row == nullptr) continue;
-      std::vector<float>& r = *row;
+    // The attributes this finding contributes, read once (NaN when absent).
+    simdjson::dom::element attrs;
+    const bool parsed = !f.attributes_json.empty() && parser.parse(f.attributes_json).get(attrs) == simdjson::SUCCESS;
+    auto attr = [&](const char* key) { return parsed ? Attribute(attrs, key) : std::nan(""); };
+    double a1 = std::nan(""), a2 = std::nan("");
+    if (d == "signin.impossible_travel") {
+      a1 = attr("speed_kmh");
+      a2 = attr("corridor");
+    } else if (d == "signin.anonymizer") {
+      a1 = (attr("tor") == 1.0 || attr("hosting") == 1.0) ? 1.0 : 0.0;
+    } else if (d == "farm.colocation") {
+      a1 = attr("identities");
+    } else if (IsPersonaDetector(d)) {
+      a1 = attr("members");
+      a2 = d == "persona.reuse" ? attr("claimed_names") : d == "identity.rental" ? attr("concurrent_employers")
+           : d == "payroll.shared_account"                ? attr("workers") : std::nan("");
+    } else if (d == "mfa.shared_factor") {
+      a1 = attr("accounts");
+      a2 = attr("organisations");
+    } else if (d == "signin.shared_egress") {
+      a1 = attr("accounts");
+    } else if (d == "signin.work_hours") {
+      a1 = attr("claimed_fit");
+    } else if (d == "endpoint.rmm_tools") {
+      a1 = attr("dprk_reported_tool");
+    }
+    for (const std::string& account : named[i]) {
+      auto it = row_of.find(account);
+      if (it == row_of.end()) continue;
+      float* r = &m.values[it->second * cols];
       if (det != detector_index.end()) {
         size_t base = det->second * kPerDetector;
         Max(r[base], static_cast<double>(f.severity));
         Max(r[base + 1], std::clamp(f.confidence, 0.0, 1.0));
         r[base + 2] += 1.0f;
       }
-      const std::string& d = f.detector;
       if (d == "signin.impossible_travel") {
-        Max(r[agg0 + kTravelMaxSpeed], Attribute(parser, f.attributes_json, "speed_kmh"));
-        if (Attribute(parser, f.attributes_json, "corridor") == 1.0) r[agg0 + kTravelCorridorHits] += 1.0f;
+        Max(r[agg0 + kTravelMaxSpeed], a1);
+        if (a2 == 1.0) r[agg0 + kTravelCorridorHits] += 1.0f;
       } else if (d == "signin.anonymizer") {
         r[agg0 + kAnonymizerEvents] += static_cast<float>(f.count);
-        if (Attribute(parser, f.attributes_json, "tor") == 1.0 || Attribute(parser, f.attributes_json, "hosting") == 1.0) {
-          r[agg0 + kAnonymizerTorOrHosting] = 1.0f;
-        }
+        if (a1 == 1.0) r[agg0 + kAnonymizerTorOrHosting] = 1.0f;
       } else if (d == "farm.colocation") {
-        double size = Attribute(parser, f.attributes_json, "identities");
-        Max(r[agg0 + kFarmClusterSize], std::isnan(size) ? related : size);
+        Max(r[agg0 + kFarmClusterSize], std::isnan(a1) ? related : a1);
       } else if (IsPersonaDetector(d)) {
-        double members = Attribute(parser, f.attributes_json, "members");
-        Max(r[agg0 + kPersonaClusterSize], std::isnan(members) ? related : std::max(members, related));
-        if (d == "persona.reuse") {
-          Max(r[agg0 + kPersonaClaimedNames], Attribute(parser, f.attributes_json, "claimed_names"));
-        } else if (d == "identity.rental") {
-          Max(r[agg0 + kPersonaConcurrentEmployers], Attribute(parser, f.attributes_json, "concurrent_employers"));
-        } else if (d == "payroll.shared_account") {
-          Max(r[agg0 + kPayrollSharedWorkers], Attribute(parser, f.attributes_json, "workers"));
-        }
+        Max(r[agg0 + kPersonaClusterSize], std::isnan(a1) ? related : std::max(a1, related));
+        if (d == "persona.reuse") Max(r[agg0 + kPersonaClaimedNames], a2);
+        if (d == "identity.rental") Max(r[agg0 + kPersonaConcurrentEmployers], a2);
+        if (d == "payroll.shared_account") Max(r[agg0 + kPayrollSharedWorkers], a2);
       } else if (d == "mfa.shared_factor") {
-        double accounts = Attribute(parser, f.attributes_json, "accounts");
-        Max(r[agg0 + kMfaSharedAccounts], std::isnan(accounts) ? related : accounts);
-        Max(r[agg0 + kMfaSharedOrganisations], Attribute(parser, f.attributes_json, "organisations"));
+        Max(r[agg0 + kMfaSharedAccounts], std::isnan(a1) ? related : a1);
+        Max(r[agg0 + kMfaSharedOrganisations], a2);
       } else if (d == "signin.shared_egress") {
-        double accounts = Attribute(parser, f.attributes_json, "accounts");
-        Max(r[agg0 + kSharedEgressAccounts], std::isnan(accounts) ? related : accounts);
+        Max(r[agg0 + kSharedEgressAccounts], std::isnan(a1) ? related : a1);
       } else if (d == "signin.work_hours") {
-        Min(r[agg0 + kWorkHoursClaimedFit], Attribute(parser, f.attributes_json, "claimed_fit"));
+        Min(r[agg0 + kWorkHoursClaimedFit], a1);
       } else if (d == "endpoint.rmm_tools") {
-        if (Attribute(parser, f.attributes_json, "dprk_reported_tool") == 1.0) r[agg0 + kRemoteToolReported] = 1.0f;
+        if (a1 == 1.0) r[agg0 + kRemoteToolReported] = 1.0f;
       }
     }
   }
 
-  FeatureMatrix m;
-  m.accounts.reserve(rows.size());
-  m.values.reserve(rows.size() * cols);
-  for (auto& [account, r] : rows) {
+  for (size_t row = 0; row < m.accounts.size(); ++row) {
+    float* r = &m.values[row * cols];
     float firing = 0;
     for (size_t i = 0; i < n_det; ++i) {
       if (r[i * kPerDetector + 2] > 0) firing += 1;
     }
     r[agg0 + kDetectorsFiring] = firing;
-    m.accounts.push_back(account);
-    m.values.insert(m.values.end(), r.begin(), r.end());
   }
   return m;
 }

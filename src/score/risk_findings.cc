@@ -73,12 +73,27 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
   Dataset data;
   data.rows = features.accounts.size();
   data.cols = features.cols();
-  data.values = features.values;
+  data.values = std::move(features.values);
   std::vector<Finding> out;
   if (data.rows == 0) return out;
   auto probability = model.Predict(data);
   if (!probability.ok()) return probability.status().WithContext(std::string("scoring ") + subject.entity_type + "s");
-  auto contributions = model.Contributions(data);
+  // Explain only the rows that become findings: contributions (TreeSHAP) cost far more
+  // than the prediction, and most rows of a tenant score below the threshold.
+  std::vector<size_t> reported;
+  for (size_t row = 0; row < data.rows; ++row) {
+    if (std::round((*probability)[row] * 100) >= min_score) reported.push_back(row);
+  }
+  if (reported.empty()) return out;
+  Dataset explained;
+  explained.rows = reported.size();
+  explained.cols = data.cols;
+  explained.values.reserve(reported.size() * data.cols);
+  for (size_t row : reported) {
+    explained.values.insert(explained.values.end(), data.values.begin() + row * data.cols,
+                            data.values.begin() + (row + 1) * data.cols);
+  }
+  auto contributions = model.Contributions(explained);
   if (!contributions.ok()) return contributions.status().WithContext(std::string("explaining ") + subject.entity_type + " scores");
 
   // Evidence time span per row, from the findings that name it.
@@ -94,12 +109,12 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
       }
     }
 
-  for (size_t row = 0; row < data.rows; ++row) {
+  for (size_t i = 0; i < reported.size(); ++i) {
+    const size_t row = reported[i];
     const double p = (*probability)[row];
     const double score = std::round(p * 100);
-    if (score < min_score) continue;
     const std::string& account = features.accounts[row];
-    std::vector<Contribution> top = model.TopContributions(*contributions, row, kReasons);
+    std::vector<Contribution> top = model.TopContributions(*contributions, i, kReasons);
     Finding f;
     f.detector = subject.detector;
     f.entity_type = subject.entity_type;
