@@ -1,5 +1,9 @@
 #include "common/strings.h"
 
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
 namespace impostor {
 
 std::string AsciiLower(std::string_view text) {
@@ -19,6 +23,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+std::string_view InternString(std::string_view text) {
+  static std::mutex mu;
+  static auto* interned = new std::unordered_set<std::string>();  // never freed: views outlive statics
+  std::lock_guard<std::mutex> lock(mu);
+  return *interned->emplace(text).first;
 }
 
 }  // namespace impostor

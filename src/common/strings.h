@@ -17,6 +17,11 @@ std::string AsciiLower(std::string_view text);
 // Equal ignoring ASCII case.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// A copy of `text` that lives until the process ends, shared by every caller that
+// interns the same text: for the few values that millions of records carry (input
+// file names), so a record holds a view instead of a heap copy. Thread-safe.
+std::string_view InternString(std::string_view text);
+
 }  // namespace impostor
 
 #endif  // IMPOSTOR_COMMON_STRINGS_H_

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 
+#include "common/strings.h"
 #include "ingest/format_readers.h"
 #include "ingest/input_source.h"
 
@@ -55,7 +56,8 @@ class ReadRun {
  public:
   ReadRun(const std::string& path, const std::string& format, const SignInCallback& on_signin,
           RejectSink& rejects, ReadStats* stats)
-      : path_(path), format_(format), on_signin_(on_signin), rejects_(rejects), stats_(stats) {}
+      : path_(path), interned_path_(InternString(path)), format_(format), on_signin_(on_signin), rejects_(rejects),
+        stats_(stats) {}
 
   void Reject(uint64_t line, std::string reason, std::string_view raw) {
     ReportReject(rejects_, stats_, path_, line, std::move(reason), raw);
@@ -65,7 +67,7 @@ class ReadRun {
     switch (result.kind) {
       case ingest::RecordResult::Kind::kSignIn:
         signin.source_format = format_;
-        signin.source_file = path_;
+        signin.source_file = interned_path_;
         signin.source_line = line;
         ++stats_->records;
         on_signin_(std::move(signin));
@@ -129,6 +131,7 @@ class ReadRun {
 
  private:
   const std::string& path_;
+  std::string_view interned_path_;  // what every record of this input points at
   const std::string& format_;
   const SignInCallback& on_signin_;
   RejectSink& rejects_;

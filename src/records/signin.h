@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/ip.h"
@@ -88,7 +89,7 @@ struct SignIn {
 
   // Provenance: which record of which file this is, for evidence and rejects.
   std::string source_format;  // reader id, e.g. "entra.graph", "okta.systemlog"
-  std::string source_file;
+  std::string_view source_file;  // InternString'd (common/strings.h): one copy per file, not per record
   uint64_t source_line = 0;   // 1-based line where the record starts
   std::string event_id;       // the log's own id for the record
 };

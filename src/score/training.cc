@@ -30,12 +30,6 @@ void ReadWorldHeader(const std::string& dir, std::string* options_json, TimeMs* 
   if (doc["end"].get_int64().get(i) == simdjson::SUCCESS) *end = i;
 }
 
-}  // namespace
-
-const char* RowLevelName(RowLevel level) { return level == RowLevel::kAccount ? "account" : "persona"; }
-
-namespace {
-
 // Features and labels of one level; `is_fraud` labels a row.
 template <typename IsFraud>
 void FillRows(const std::vector<Finding>& findings, LabelledRows& rows, IsFraud is_fraud) {

@@ -29,7 +29,6 @@
 namespace impostor {
 
 enum class RowLevel { kAccount, kPersona };
-const char* RowLevelName(RowLevel level);  // "account" | "persona"
 
 // One level of a world's rows.
 struct LabelledRows {
