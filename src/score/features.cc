@@ -24,6 +24,7 @@ enum Aggregate : size_t {
   kAnonymizerEvents,
   kAnonymizerTorOrHosting,
   kFarmClusterSize,
+  kFarmOrganisations,
   kPersonaClusterSize,
   kMfaSharedAccounts,
   kMfaSharedOrganisations,
@@ -38,12 +39,12 @@ enum Aggregate : size_t {
 };
 
 const char* const kAggregateNames[kAggregateCount] = {
-    "detectors_firing",           "travel_max_speed_kmh",      "travel_corridor_hits",
-    "anonymizer_events",          "anonymizer_tor_or_hosting", "farm_cluster_size",
-    "persona_cluster_size",       "mfa_shared_accounts",       "mfa_shared_organisations",
-    "shared_egress_accounts",     "work_hours_claimed_fit",    "remote_tool_reported",
-    "tenure_days",                "persona_claimed_names",     "persona_concurrent_employers",
-    "payroll_shared_workers",
+    "detectors_firing",          "travel_max_speed_kmh",     "travel_corridor_hits",
+    "anonymizer_events",         "anonymizer_tor_or_hosting", "farm_cluster_size",
+    "farm_organisations",        "persona_cluster_size",     "mfa_shared_accounts",
+    "mfa_shared_organisations",  "shared_egress_accounts",   "work_hours_claimed_fit",
+    "remote_tool_reported",      "tenure_days",              "persona_claimed_names",
+    "persona_concurrent_employers", "payroll_shared_workers",
 };
 
 constexpr size_t kPerDetector = 3;  // max_severity, max_confidence, count
@@ -56,7 +57,8 @@ bool IsPersonaDetector(const std::string& d) {
   return d == "persona.reuse" || d == "identity.rental" || d == "photo.reuse" || d == "payroll.shared_account";
 }
 
-// Reads a number or boolean attribute of a parsed attributes object; NaN when absent.
+// Reads a number or boolean attribute of a parsed attributes object (an array counts
+// its elements); NaN when absent.
 double Attribute(simdjson::dom::element attrs, const char* key) {
   simdjson::dom::element v;
   if (attrs[key].get(v) != simdjson::SUCCESS) return std::nan("");
@@ -68,6 +70,8 @@ double Attribute(simdjson::dom::element attrs, const char* key) {
   if (v.get_uint64().get(u) == simdjson::SUCCESS) return static_cast<double>(u);
   bool b = false;
   if (v.get_bool().get(b) == simdjson::SUCCESS) return b ? 1.0 : 0.0;
+  simdjson::dom::array a;
+  if (v.get_array().get(a) == simdjson::SUCCESS) return static_cast<double>(a.size());
   return std::nan("");
 }
 
@@ -188,6 +192,7 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
       a1 = (attr("tor") == 1.0 || attr("hosting") == 1.0) ? 1.0 : 0.0;
     } else if (d == "farm.colocation") {
       a1 = attr("identities");
+      a2 = attr("organisations");
     } else if (IsPersonaDetector(d)) {
       a1 = attr("members");
       a2 = d == "persona.reuse" ? attr("claimed_names") : d == "identity.rental" ? attr("concurrent_employers")
@@ -220,6 +225,7 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
         if (a1 == 1.0) r[agg0 + kAnonymizerTorOrHosting] = 1.0f;
       } else if (d == "farm.colocation") {
         Max(r[agg0 + kFarmClusterSize], std::isnan(a1) ? related : a1);
+        Max(r[agg0 + kFarmOrganisations], a2);
       } else if (IsPersonaDetector(d)) {
         Max(r[agg0 + kPersonaClusterSize], std::isnan(a1) ? related : std::max(a1, related));
         if (d == "persona.reuse") Max(r[agg0 + kPersonaClaimedNames], a2);

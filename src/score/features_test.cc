@@ -88,7 +88,7 @@ TEST(ExtractFeaturesTest, ClusterDeviceAndPersonaFindingsNameTheirMembers) {
   std::vector<Finding> fs;
   Finding farm = Make("farm.colocation", "cluster", "farm-7", Severity::kCritical, 0.9);
   farm.related = {"a@x.com", "b@y.com", "c@z.com"};
-  farm.attributes_json = R"({"cluster_id":"aa:bb","identities":3})";
+  farm.attributes_json = R"({"cluster_id":"aa:bb","identities":3,"organisations":["org1","org2","org3"]})";
   fs.push_back(farm);
   Finding kvm = Make("endpoint.ip_kvm", "device", "LAPTOP-42", Severity::kHigh, 0.8);
   kvm.related = {"b@y.com"};
@@ -111,6 +111,7 @@ TEST(ExtractFeaturesTest, ClusterDeviceAndPersonaFindingsNameTheirMembers) {
   ASSERT_EQ(m.accounts, (std::vector<std::string>{"a@x.com", "b@y.com", "c@z.com"}));
   size_t a = 0, b = 1, c = 2;
   for (size_t r : {a, b, c}) EXPECT_EQ(m.at(r, Col("farm_cluster_size")), 3.0f);
+  for (size_t r : {a, b, c}) EXPECT_EQ(m.at(r, Col("farm_organisations")), 3.0f);  // an array counts its elements
   EXPECT_EQ(m.at(b, Col("endpoint.ip_kvm.count")), 1.0f);
   EXPECT_EQ(m.at(a, Col("endpoint.ip_kvm.count")), 0.0f);
   EXPECT_EQ(m.at(c, Col("endpoint.rmm_tools.max_severity")), 4.0f);
