@@ -18,8 +18,15 @@ namespace {
 // Turns an XGBoost return code into a Status that says which call failed and why.
 Status Check(int rc, const char* what) {
   if (rc == 0) return Status::OK();
-  const char* err = XGBGetLastError();
-  return Status::Internal(std::string("xgboost ") + what + ": " + (err ? err : "unknown error"));
+  // XGBoost's message is "[time] file:line: Check failed: ...", then a stack trace
+  // on the following lines: keep the first line, without the time stamp.
+  std::string err = XGBGetLastError() ? XGBGetLastError() : "unknown error";
+  err = err.substr(0, err.find('\n'));
+  if (!err.empty() && err[0] == '[') {
+    const size_t close = err.find("] ");
+    if (close != std::string::npos) err = err.substr(close + 2);
+  }
+  return Status::Internal(std::string("xgboost ") + what + ": " + err);
 }
 
 // Owns one DMatrix handle.
@@ -226,7 +233,10 @@ Result<RiskModel> RiskModel::Load(const std::string& path) {
   RiskModel m;
   IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterCreate(nullptr, 0, &m.booster_->h), "XGBoosterCreate"));
   Status st = Check(XGBoosterLoadModelFromBuffer(m.booster_->h, text.data(), text.size()), "XGBoosterLoadModelFromBuffer");
-  if (!st.ok()) return Status::Corruption(path + ": not an XGBoost model: " + st.ToString());
+  if (!st.ok()) {
+    return Status::Corruption(path + ": not an XGBoost model (" + st.message() +
+                              "); pass a model written by `impostor train`, e.g. models/risk_model.json");
+  }
   auto attr = [&](const char* key, std::string* out) -> Status {
     const char* v = nullptr;
     int found = 0;

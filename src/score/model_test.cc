@@ -130,6 +130,13 @@ TEST(RiskModelTest, BadInputIsAnErrorNotACrash) {
   { std::ofstream(path) << "{not a model"; }
   auto garbage = RiskModel::Load(path);
   EXPECT_FALSE(garbage.ok());
+  { std::ofstream(path) << "garbage"; }  // not JSON: XGBoost reads it as its binary format
+  auto binary = RiskModel::Load(path);
+  ASSERT_FALSE(binary.ok());
+  const std::string message = binary.status().ToString();
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_EQ(message.find("Stack trace"), std::string::npos) << "one line, not XGBoost's backtrace: " << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   std::filesystem::remove(path);
   Dataset train = Synthetic(100, 9);
   auto wrong_names = RiskModel::Train(train, Dataset{}, {"a"}, TrainParams{}, nullptr);
