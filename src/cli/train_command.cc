@@ -41,6 +41,7 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
                                 const WorldEvidence& evidence = {}) {
   std::vector<Finding> findings;
   std::vector<PersonaMembers> personas;
+  std::map<std::string, double> signins;  // from the scan's store; unknown with --findings
   if (!findings_file.empty()) {
     uint64_t rejected = 0;
     std::vector<std::string> reasons;
@@ -63,8 +64,11 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     auto loaded = LoadPersonas(**store);
     if (!loaded.ok()) return loaded.status().WithContext(db);
     personas = std::move(loaded).value();
+    auto counts = LoadAccountSignIns(**store);
+    if (!counts.ok()) return counts.status().WithContext(db);
+    signins = std::move(counts).value();
   }
-  auto w = LabelWorld(dir, std::move(findings), std::move(personas));
+  auto w = LabelWorld(dir, std::move(findings), std::move(personas), std::move(signins));
   if (w.ok()) w->evidence = evidence.Name();
   return w;
 }

@@ -366,6 +366,19 @@ FeatureContext AccountFeatureContext(const std::vector<Person>& people, const Li
   return context;
 }
 
+Result<std::map<std::string, double>> LoadAccountSignIns(Store& store) {
+  AccountProfiles profiles;
+  std::vector<std::unique_ptr<SignInDetector>> no_detectors;  // only the baseline section is read
+  Status bad;
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kAccountState, [&](std::string_view entity, std::string_view blob) {
+    if (bad.ok()) bad = DecodeAccountState(entity, blob, profiles, no_detectors);
+  }));
+  if (!bad.ok()) return bad.WithContext("reading account sign-in counts from the store");
+  std::map<std::string, double> out;
+  for (uint32_t i = 0; i < profiles.size(); ++i) out[std::string(profiles.name(i))] = profiles.profile(i).signins;
+  return out;
+}
+
 Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store) {
   std::vector<std::pair<std::string, std::string>> blobs;
   std::set<std::string> current;
@@ -487,6 +500,9 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     auto model = RiskModel::Load(options.model_path);
     if (!model.ok()) return model.status();
     FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(signins, result->findings));
+    auto counts = LoadAccountSignIns(**store);
+    if (!counts.ok()) return counts.status();
+    context.signins = std::move(counts).value();
     auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();
     auto personas = ScorePersonas(*model, result->findings, result->personas, context, options.min_risk);

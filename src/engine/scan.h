@@ -95,6 +95,10 @@ struct Person;
 struct LinkageConfig;
 FeatureContext AccountFeatureContext(const std::vector<Person>& people, const LinkageConfig& linkage, TimeMs end);
 
+// Account -> successful sign-ins counted into its baseline over all runs, from the
+// store's per-account state (FeatureContext::signins).
+Result<std::map<std::string, double>> LoadAccountSignIns(Store& store);
+
 // Writes `personas` as the store's persona state (kPersonaState), and reads it back.
 Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store);
 Result<std::vector<PersonaMembers>> LoadPersonas(Store& store);

@@ -96,6 +96,26 @@ TEST_F(ScanTest, SplitAcrossTwoScansEqualsOneScan) {
   }
 }
 
+TEST_F(ScanTest, AccountSignInCountsAccumulateAcrossScans) {
+  Scan({Handmade("split_day1.jsonl")}, "n.db");
+  auto store = OpenSqliteStore((dir_ / "n.db").string());
+  ASSERT_TRUE(store.ok());
+  auto first = LoadAccountSignIns(**store);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_FALSE(first->empty());
+  store->reset();
+  Scan({Handmade("split_day2.jsonl")}, "n.db");
+  store = OpenSqliteStore((dir_ / "n.db").string());
+  ASSERT_TRUE(store.ok());
+  auto second = LoadAccountSignIns(**store);
+  ASSERT_TRUE(second.ok());
+  double before = 0, after = 0;
+  for (const auto& [a, n] : *first) before += n;
+  for (const auto& [a, n] : *second) after += n;
+  EXPECT_GT(before, 0);
+  EXPECT_GT(after, before) << "day 2 adds to day 1's counts";
+}
+
 TEST_F(ScanTest, RescanningUpdatesInsteadOfDuplicating) {
   ScanResult first = Scan({Handmade("entra_graph_travel.jsonl")}, "r.db");
   ScanResult again = Scan({Handmade("entra_graph_travel.jsonl")}, "r.db");

@@ -25,7 +25,10 @@ Result<LabelledWorld> LabelStoreVerdicts(const std::string& db_path) {
   for (const auto& [key, confirmed] : latest) labels.push_back({key, confirmed});
   auto personas = LoadPersonas(**store);
   if (!personas.ok()) return personas.status().WithContext(db_path);
-  return LabelFromVerdicts(db_path, std::move(findings).value(), labels, std::move(personas).value());
+  auto signins = LoadAccountSignIns(**store);
+  if (!signins.ok()) return signins.status().WithContext(db_path);
+  return LabelFromVerdicts(db_path, std::move(findings).value(), labels, std::move(personas).value(),
+                           std::move(signins).value());
 }
 
 }  // namespace impostor

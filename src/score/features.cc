@@ -23,6 +23,7 @@ enum Aggregate : size_t {
   kTravelCorridorHits,
   kAnonymizerEvents,
   kAnonymizerTorOrHosting,
+  kAnonymizerShare,
   kFarmClusterSize,
   kFarmOrganisations,
   kPersonaClusterSize,
@@ -40,11 +41,11 @@ enum Aggregate : size_t {
 
 const char* const kAggregateNames[kAggregateCount] = {
     "detectors_firing",          "travel_max_speed_kmh",     "travel_corridor_hits",
-    "anonymizer_events",         "anonymizer_tor_or_hosting", "farm_cluster_size",
-    "farm_organisations",        "persona_cluster_size",     "mfa_shared_accounts",
-    "mfa_shared_organisations",  "shared_egress_accounts",   "work_hours_claimed_fit",
-    "remote_tool_reported",      "tenure_days",              "persona_claimed_names",
-    "persona_concurrent_employers", "payroll_shared_workers",
+    "anonymizer_events",         "anonymizer_tor_or_hosting", "anonymizer_share",
+    "farm_cluster_size",         "farm_organisations",       "persona_cluster_size",
+    "mfa_shared_accounts",       "mfa_shared_organisations", "shared_egress_accounts",
+    "work_hours_claimed_fit",    "remote_tool_reported",     "tenure_days",
+    "persona_claimed_names",     "persona_concurrent_employers", "payroll_shared_workers",
 };
 
 constexpr size_t kPerDetector = 3;  // max_severity, max_confidence, count
@@ -244,8 +245,16 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
     }
   }
 
+  std::vector<float> signins(m.accounts.size(), kMissing);
+  for (const auto& [account, n] : ctx.signins) {
+    auto it = row_of.find(AsciiLower(account));
+    if (it != row_of.end()) signins[it->second] = static_cast<float>(n);
+  }
   for (size_t row = 0; row < m.accounts.size(); ++row) {
     float* r = &m.values[row * cols];
+    // Sign-ins through anonymizers as a share of all the account's sign-ins.
+    r[agg0 + kAnonymizerShare] =
+        signins[row] > 0 ? std::min(1.0f, r[agg0 + kAnonymizerEvents] / signins[row]) : kMissing;
     float firing = 0;
     for (size_t i = 0; i < n_det; ++i) {
       if (r[i * kPerDetector + 2] > 0) firing += 1;
@@ -308,8 +317,9 @@ FeatureContext PersonaFeatureContext(const std::vector<PersonaMembers>& personas
   // Identifiers that name an account name that account's personas.
   std::multimap<std::string, std::string> via_account;
   for (const auto& [id, account] : account_context.aliases) via_account.emplace(account, id);
-  std::map<std::string, double> tenure;
+  std::map<std::string, double> tenure, signins;
   for (const auto& [a, d] : account_context.tenure_days) tenure[AsciiLower(a)] = d;
+  for (const auto& [a, n] : account_context.signins) signins[AsciiLower(a)] = n;
   for (const PersonaMembers& p : personas) {
     ctx.accounts.push_back(p.persona);
     ctx.Alias(p.persona, p.persona);
@@ -319,6 +329,7 @@ FeatureContext PersonaFeatureContext(const std::vector<PersonaMembers>& personas
       ctx.Alias(account, p.persona);
       auto [lo, hi] = via_account.equal_range(account);
       for (auto it = lo; it != hi; ++it) ctx.Alias(it->second, p.persona);
+      if (auto n = signins.find(account); n != signins.end()) ctx.signins[AsciiLower(p.persona)] += n->second;
       if (auto t = tenure.find(account); t != tenure.end()) {
         auto [slot, fresh] = ctx.tenure_days.try_emplace(AsciiLower(p.persona), t->second);
         if (!fresh) slot->second = std::min(slot->second, t->second);

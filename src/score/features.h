@@ -44,6 +44,9 @@ struct FeatureContext {
   // Account -> days from hire to the end of the scanned window (HR records); accounts
   // not here get NaN.
   std::map<std::string, double> tenure_days;
+  // Account -> successful sign-ins seen (all runs, the scan's per-account baseline);
+  // the denominator of anonymizer_share, NaN for accounts not here.
+  std::map<std::string, double> signins;
 };
 
 struct FeatureMatrix {

@@ -177,6 +177,21 @@ TEST(PersonaFeaturesTest, APersonaPoolsTheEvidenceOfItsRecordsAndAccounts) {
   EXPECT_EQ(m.at(p2, Col("tenure_days")), 900.0f);
 }
 
+TEST(FeaturesTest, AnonymizerShareIsOfAllTheAccountsSignIns) {
+  Finding vpn = Make("signin.anonymizer", "account", "a@x.com", Severity::kLow, 0.5);
+  vpn.count = 3;
+  FeatureContext ctx;
+  ctx.accounts = {"a@x.com", "b@x.com", "c@x.com"};
+  ctx.signins = {{"a@x.com", 12}, {"b@x.com", 40}};
+  FeatureMatrix m = ExtractFeatures({vpn}, ctx);
+  EXPECT_FLOAT_EQ(m.at(Row(m, "a@x.com"), Col("anonymizer_share")), 0.25f);
+  EXPECT_EQ(m.at(Row(m, "b@x.com"), Col("anonymizer_share")), 0.0f);
+  EXPECT_TRUE(std::isnan(m.at(Row(m, "c@x.com"), Col("anonymizer_share"))));  // no sign-in count known
+  // A persona's share is over all its accounts' sign-ins.
+  FeatureMatrix p = ExtractFeatures({vpn}, PersonaFeatureContext({{"persona-1", {"hr-1"}, {"a@x.com", "b@x.com"}}}, ctx));
+  EXPECT_FLOAT_EQ(p.at(0, Col("anonymizer_share")), 3.0f / 52.0f);
+}
+
 TEST(PersonaFeaturesTest, AnAccountInTwoPersonasCountsForBoth) {
   std::vector<PersonaMembers> personas = {{"persona-1", {"hr-1"}, {"a@x.com"}}, {"persona-2", {"pay-1"}, {"a@x.com"}}};
   FeatureMatrix m = ExtractFeatures({Make("endpoint.ip_kvm", "account", "a@x.com", Severity::kCritical, 1)},

@@ -64,7 +64,7 @@ void FillPersonaRows(LabelledWorld& w, FraudRecord fraud_record) {
 }  // namespace
 
 Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> findings,
-                                 std::vector<PersonaMembers> personas) {
+                                 std::vector<PersonaMembers> personas, std::map<std::string, double> signins) {
   auto truth = LoadEvalTruth(dir);
   if (!truth.ok()) return truth.status();
   LabelledWorld w;
@@ -73,6 +73,7 @@ Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> fi
   TimeMs end = 0;
   ReadWorldHeader(dir, &w.options_json, &end);
   FeatureContext& ctx = w.accounts.context;
+  ctx.signins = std::move(signins);
   for (const auto& [id, account] : w.truth.device_account) ctx.Alias(id, account);
   for (const auto& [id, account] : w.truth.record_account) {
     if (!account.empty()) ctx.Alias(id, account);
@@ -95,12 +96,13 @@ Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> fi
 
 Result<LabelledWorld> LabelFromVerdicts(const std::string& name, std::vector<Finding> findings,
                                         const std::vector<FindingVerdict>& verdicts,
-                                        std::vector<PersonaMembers> personas) {
+                                        std::vector<PersonaMembers> personas, std::map<std::string, double> signins) {
   LabelledWorld w;
   w.dir = name;
   w.options_json = "{\"source\":\"analyst verdicts\"}";
   w.personas = std::move(personas);
   FeatureContext& ctx = w.accounts.context;
+  ctx.signins = std::move(signins);
   std::map<std::string, const PersonaMembers*> persona_by_id;
   for (const PersonaMembers& p : w.personas) {
     persona_by_id[AsciiLower(p.persona)] = &p;

@@ -51,9 +51,11 @@ struct LabelledWorld {
 
 // Reads the truth of `dir` and turns `findings` into labelled feature rows, one per
 // account of the world, and one per persona of `personas` (fraud when a member
-// account is fraud or a member record is a fraud operator's).
+// account is fraud or a member record is a fraud operator's). `signins` are the
+// scan's per-account sign-in counts (FeatureContext::signins).
 Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> findings,
-                                 std::vector<PersonaMembers> personas = {});
+                                 std::vector<PersonaMembers> personas = {},
+                                 std::map<std::string, double> signins = {});
 
 // The latest verdict an analyst gave on a finding.
 struct FindingVerdict {
@@ -67,7 +69,8 @@ struct FindingVerdict {
 // Only labelled accounts become rows. Fails when no verdict names an account.
 Result<LabelledWorld> LabelFromVerdicts(const std::string& name, std::vector<Finding> findings,
                                         const std::vector<FindingVerdict>& verdicts,
-                                        std::vector<PersonaMembers> personas);
+                                        std::vector<PersonaMembers> personas,
+                                        std::map<std::string, double> signins = {});
 
 // The rows of several worlds, stacked.
 Dataset StackWorlds(const std::vector<const LabelledWorld*>& worlds, RowLevel level = RowLevel::kAccount);
