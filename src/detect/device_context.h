@@ -56,9 +56,7 @@ class DeviceContext {
   std::unordered_map<std::string, std::pair<double, double>> gazetteer_;
 };
 
-// Evidence record of a device observation.
-Evidence DeviceEvidence(const DeviceObservation& o);
-Evidence RegistrationEvidence(const Registration& r);
+// Evidence records of observations and registrations: detect/evidence.h.
 
 // Individual detectors (device_detectors.cc, farm_colocation.cc).
 void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, FindingSink& sink);

@@ -39,6 +39,16 @@ void WriteLocationJson(JsonWriter& w, const Location& loc) {
   w.EndObject();
 }
 
+void WriteRecordOrigin(JsonWriter& w, const char* key, const std::string* format, std::string_view file,
+                       uint64_t line) {
+  w.Key(key);
+  w.BeginObject();
+  if (format != nullptr) w.Field("format", *format);
+  w.Field("file", file);
+  w.Field("line", line);
+  w.EndObject();
+}
+
 Evidence PersonEvidence(const Person& p) {
   Evidence e;
   e.kind = "person";
@@ -60,11 +70,7 @@ Evidence PersonEvidence(const Person& p) {
   opt("country", p.country);
   opt("ship_to", p.ship_to);
   opt("timezone", p.timezone);
-  w.Key("origin");
-  w.BeginObject();
-  w.Field("file", p.source_file);
-  w.Field("line", p.source_line);
-  w.EndObject();
+  WriteRecordOrigin(w, "origin", nullptr, p.source_file, p.source_line);
   w.EndObject();
   return e;
 }
@@ -154,5 +160,69 @@ std::string AnonymizerLabel(const NetworkInfo& net, bool vendor_proxy) {
 
 std::string DayWindow(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
 std::string MonthWindow(TimeMs t) { return FormatIso8601(t).substr(0, 7); }
+
+Evidence DeviceEvidence(const DeviceObservation& o) {
+  Evidence e;
+  e.kind = "device";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("observation", DeviceObservationKindName(o.kind));
+  w.Field("device_id", o.device_id);
+  if (!o.hostname.empty()) w.Field("hostname", o.hostname);
+  if (!o.user.empty()) w.Field("user", o.user);
+  if (o.time > 0) w.Field("time", FormatIso8601(o.time));
+  if (o.removed) w.Field("removed", true);
+  auto opt = [&](const char* key, const std::string& v) {
+    if (!v.empty()) w.Field(key, v);
+  };
+  opt("serial", o.serial);
+  opt("name", o.name);
+  opt("version", o.version);
+  opt("publisher", o.publisher);
+  opt("path", o.path);
+  opt("cmdline", o.cmdline);
+  opt("signer", o.signer);
+  opt("usb_vendor_id", o.usb_vendor_id);
+  opt("usb_product_id", o.usb_product_id);
+  opt("usb_vendor", o.usb_vendor);
+  opt("usb_model", o.usb_model);
+  opt("usb_serial", o.usb_serial);
+  opt("usb_class", o.usb_class);
+  opt("timezone", o.timezone);
+  opt("locale", o.locale);
+  if (!o.keyboard_layouts.empty()) {
+    w.Key("keyboard_layouts");
+    w.BeginArray();
+    for (const std::string& k : o.keyboard_layouts) w.String(k);
+    w.EndArray();
+  }
+  opt("ssid", o.ssid);
+  opt("bssid", o.bssid);
+  opt("public_ip", o.public_ip);
+  if (o.has_coordinates()) {
+    w.Field("lat", o.lat);
+    w.Field("long", o.lon);
+  }
+  WriteRecordOrigin(w, "source", &o.source_format, o.source_file, o.source_line);
+  w.EndObject();
+  return e;
+}
+
+Evidence RegistrationEvidence(const Registration& r) {
+  Evidence e;
+  e.kind = "registration";
+  JsonWriter w(&e.json);
+  w.BeginObject();
+  w.Field("account", r.account);
+  w.Field("time", FormatIso8601(r.time));
+  w.Field("factor_type", FactorTypeName(r.factor_type));
+  w.Field("factor_id", r.factor_id);
+  if (!r.factor_name.empty()) w.Field("factor_name", r.factor_name);
+  if (!r.ip.empty()) w.Field("ip", r.ip);
+  if (!r.tenant.empty()) w.Field("tenant", r.tenant);
+  WriteRecordOrigin(w, "source", &r.source_format, r.source_file, r.source_line);
+  w.EndObject();
+  return e;
+}
 
 }  // namespace impostor

@@ -7,7 +7,9 @@
 
 #include "common/json_writer.h"
 #include "detect/finding.h"
+#include "records/device.h"
 #include "records/person.h"
+#include "records/registration.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -15,6 +17,16 @@ namespace impostor {
 // The sign-in as an evidence record: time, account, IP, the location used and
 // where it came from, network facts, device, outcome and its file:line origin.
 Evidence SignInEvidence(const SignIn& signin);
+
+// Writes the object `key` with where a record came from: {"format" (when `format` is
+// given), "file", "line"}.
+void WriteRecordOrigin(JsonWriter& w, const char* key, const std::string* format, std::string_view file,
+                       uint64_t line);
+
+// A device observation (inventory row, software, USB, check-in) and an MFA
+// registration as evidence records, with their file:line under "source".
+Evidence DeviceEvidence(const DeviceObservation& observation);
+Evidence RegistrationEvidence(const Registration& registration);
 
 // The people record as an evidence record: record id, source, organisation, the name
 // and sign-in identity it claims, its claimed home (city, region, country, ship-to,

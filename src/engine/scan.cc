@@ -355,11 +355,11 @@ FeatureContext AccountFeatureContext(const std::vector<Person>& people, const Li
     context.Alias(p.record_id, p.user);
     // Tenure as training sees it: days from the hire date to the end of the window;
     // with several hire dates (rehire, two records) the latest counts.
-    std::string ymd = NormalizeDate(p.hired, linkage.date_order);
-    if (ymd.size() != 8) continue;
-    auto hired = ParseTimestamp(ymd.substr(0, 4) + "-" + ymd.substr(4, 2) + "-" + ymd.substr(6, 2) + "T00:00:00Z");
-    if (!hired || *hired > end) continue;
-    const double days = static_cast<double>(end - *hired) / static_cast<double>(kMsPerDay);
+    const int32_t hired_day = DateDays(NormalizeDate(p.hired, linkage.date_order));
+    if (hired_day == INT32_MIN) continue;
+    const TimeMs hired = static_cast<TimeMs>(hired_day) * kMsPerDay;
+    if (hired > end) continue;
+    const double days = static_cast<double>(end - hired) / static_cast<double>(kMsPerDay);
     auto [it, fresh] = context.tenure_days.try_emplace(AsciiLower(p.user), days);
     if (!fresh) it->second = std::min(it->second, days);
   }

@@ -68,6 +68,12 @@ bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>
   }
 }
 
+bool ReadCsvHeader(std::string_view head, std::vector<std::string>* header) {
+  size_t pos = 0;
+  uint64_t lines = 0;
+  return SplitCsvRecord(head, &pos, header, &lines, head.find('\n') == std::string_view::npos);
+}
+
 CsvColumns::CsvColumns(const std::vector<std::string>& header) {
   for (size_t i = 0; i < header.size(); ++i) {
     std::string_view name = header[i];

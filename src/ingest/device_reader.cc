@@ -282,10 +282,8 @@ std::string DetectDeviceFormat(std::string_view head) {
   std::string_view text = SkipSpace(head);
   if (text.empty()) return "";
   if (text[0] != '{' && text[0] != '[') {
-    size_t pos = 0;
-    uint64_t lines = 0;
     std::vector<std::string> header;
-    if (!ingest::SplitCsvRecord(text, &pos, &header, &lines, text.find('\n') == std::string_view::npos)) return "";
+    if (!ingest::ReadCsvHeader(text, &header)) return "";
     ingest::CsvColumns columns(header);
     if (columns.Find({"DeviceId", "DeviceName"}) >= 0 && columns.Find({"Timestamp", "TimeGenerated"}) >= 0) {
       return "mde";

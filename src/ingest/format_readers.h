@@ -46,6 +46,11 @@ RecordResult ReadOcsfRecord(od::object& record, RecordContext& ctx, SignIn* out)
 bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
                     uint64_t* lines, bool at_end);
 
+// The header record at the start of `head` (the first bytes of an input, for format
+// detection). It is complete if a line break follows it, or if it is all there is;
+// false when it is not.
+bool ReadCsvHeader(std::string_view head, std::vector<std::string>* header);
+
 // A CSV header resolved against the fields a reader wants.
 class CsvColumns {
  public:

@@ -205,11 +205,8 @@ std::string DetectSignInFormat(std::string_view head) {
   std::string_view text = SkipSpace(head);
   if (text.empty()) return "";
   if (text[0] != '{' && text[0] != '[') {
-    size_t pos = 0;
-    uint64_t lines = 0;
     std::vector<std::string> header;
-    // The header is complete if a line break follows it, or if it is all there is.
-    if (!ingest::SplitCsvRecord(text, &pos, &header, &lines, text.find('\n') == std::string_view::npos)) return "";
+    if (!ingest::ReadCsvHeader(text, &header)) return "";
     ingest::CsvColumns columns(header);
     if (columns.Find({"UserPrincipalName", "UserId"}) >= 0 &&
         columns.Find({"TimeGenerated", "CreatedDateTime"}) >= 0) {

@@ -166,6 +166,8 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
   for (size_t r = 0; r < m.accounts.size(); ++r) row_of.emplace(m.accounts[r], r);
 
   m.values.assign(m.accounts.size() * cols, 0.0f);
+  m.first_seen.assign(m.accounts.size(), INT64_MAX);
+  m.last_seen.assign(m.accounts.size(), INT64_MIN);
   for (size_t r = 0; r < m.accounts.size(); ++r) {
     for (size_t a : {kTravelMaxSpeed, kWorkHoursClaimedFit, kTenureDays}) m.values[r * cols + agg0 + a] = kMissing;
   }
@@ -211,6 +213,8 @@ FeatureMatrix ExtractFeatures(const std::vector<Finding>& findings, const Featur
     for (const std::string& account : named[i]) {
       auto it = row_of.find(account);
       if (it == row_of.end()) continue;
+      m.first_seen[it->second] = std::min(m.first_seen[it->second], f.first_seen);
+      m.last_seen[it->second] = std::max(m.last_seen[it->second], f.last_seen);
       float* r = &m.values[it->second * cols];
       if (det != detector_index.end()) {
         size_t base = det->second * kPerDetector;

@@ -52,6 +52,9 @@ struct FeatureContext {
 struct FeatureMatrix {
   std::vector<std::string> accounts;  // row order, lower-cased, sorted
   std::vector<float> values;          // row-major, accounts.size() x FeatureNames().size()
+  // Per row, the earliest first_seen and latest last_seen of the findings naming it;
+  // INT64_MAX and INT64_MIN for a row no finding names.
+  std::vector<TimeMs> first_seen, last_seen;
   size_t cols() const { return FeatureNames().size(); }
   float at(size_t row, size_t col) const { return values[row * cols() + col]; }
 };

@@ -256,17 +256,21 @@ Result<RiskModel> RiskModel::Load(const std::string& path) {
   return m;
 }
 
-Result<std::vector<float>> RiskModel::Margins(const Dataset& data) const {
+Result<std::vector<float>> RiskModel::Run(const Dataset& data, int option_mask, size_t values_per_row) const {
   if (data.cols != feature_names_.size()) return Status::InvalidArgument("feature columns differ from the model's");
   if (data.rows == 0) return std::vector<float>{};
   Matrix d;
   IMPOSTOR_RETURN_IF_ERROR(d.Build(data));
   bst_ulong len = 0;
   const float* out = nullptr;
-  IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterPredict(booster_->h, d.get(), 1, 0, 0, &len, &out), "XGBoosterPredict"));
-  if (len != data.rows) return Status::Internal("xgboost returned an unexpected number of margins");
+  IMPOSTOR_RETURN_IF_ERROR(
+      Check(XGBoosterPredict(booster_->h, d.get(), option_mask, 0, 0, &len, &out), "XGBoosterPredict"));
+  if (len != data.rows * values_per_row) return Status::Internal("xgboost returned an unexpected number of values");
   return std::vector<float>(out, out + len);
 }
+
+// XGBoosterPredict option masks: 1 = output margin, 4 = feature contributions.
+Result<std::vector<float>> RiskModel::Margins(const Dataset& data) const { return Run(data, 1, 1); }
 
 Result<std::vector<float>> RiskModel::Predict(const Dataset& data) const {
   auto margins = Margins(data);
@@ -277,15 +281,7 @@ Result<std::vector<float>> RiskModel::Predict(const Dataset& data) const {
 }
 
 Result<std::vector<float>> RiskModel::Contributions(const Dataset& data) const {
-  if (data.cols != feature_names_.size()) return Status::InvalidArgument("feature columns differ from the model's");
-  if (data.rows == 0) return std::vector<float>{};
-  Matrix d;
-  IMPOSTOR_RETURN_IF_ERROR(d.Build(data));
-  bst_ulong len = 0;
-  const float* out = nullptr;
-  IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterPredict(booster_->h, d.get(), 4, 0, 0, &len, &out), "XGBoosterPredict"));
-  if (len != data.rows * (data.cols + 1)) return Status::Internal("xgboost returned an unexpected number of contributions");
-  return std::vector<float>(out, out + len);
+  return Run(data, 4, data.cols + 1);
 }
 
 std::vector<Contribution> RiskModel::TopContributions(const std::vector<float>& contributions, size_t row,

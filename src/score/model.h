@@ -101,6 +101,9 @@ class RiskModel {
   double platt_b() const { return platt_b_; }
 
  private:
+  // One XGBoosterPredict call: `values_per_row` outputs per row under `option_mask`.
+  Result<std::vector<float>> Run(const Dataset& data, int option_mask, size_t values_per_row) const;
+
   struct Booster;
   std::unique_ptr<Booster> booster_;
   std::vector<std::string> feature_names_;

@@ -96,18 +96,8 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
   auto contributions = model.Contributions(explained);
   if (!contributions.ok()) return contributions.status().WithContext(std::string("explaining ") + subject.entity_type + " scores");
 
-  // Evidence time span per row, from the findings that name it.
-  std::map<std::string, std::pair<TimeMs, TimeMs>> span;
   TimeMs latest = 0;
   for (const Finding& f : findings) latest = std::max(latest, f.last_seen);
-  for (const Finding& f : findings)
-    for (const std::string& a : AccountsNamed(f, context)) {
-      auto [it, inserted] = span.emplace(a, std::make_pair(f.first_seen, f.last_seen));
-      if (!inserted) {
-        it->second.first = std::min(it->second.first, f.first_seen);
-        it->second.second = std::max(it->second.second, f.last_seen);
-      }
-    }
 
   for (size_t i = 0; i < reported.size(); ++i) {
     const size_t row = reported[i];
@@ -124,11 +114,10 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
     f.severity = score >= 80 ? Severity::kCritical : score >= 60 ? Severity::kHigh
                  : score >= 40 ? Severity::kMedium : Severity::kLow;
     f.confidence = p;
-    auto s = span.find(account);
-    f.first_seen = f.last_seen = latest;  // named only through aliases: the scan's end
-    if (s != span.end()) {
-      f.first_seen = s->second.first;
-      f.last_seen = s->second.second;
+    f.first_seen = f.last_seen = latest;  // no finding names it: the scan's end
+    if (features.first_seen[row] != INT64_MAX) {  // the span of the findings that name it
+      f.first_seen = features.first_seen[row];
+      f.last_seen = features.last_seen[row];
     }
     f.title = subject.title;
     std::string reasons;

@@ -172,8 +172,8 @@ Dataset TrainingRows(const std::vector<const LabelledWorld*>& worlds, const Trai
       for (const Finding& f : w->findings) {
         if (!dropped.count(f.detector)) kept.push_back(f);
       }
+      // Same context, so the same rows in the same order as the world's own.
       FeatureMatrix m = ExtractFeatures(kept, context);
-      if (m.accounts != w->accounts.features.accounts) continue;  // cannot happen: same context, same rows
       d.rows += m.accounts.size();
       d.values.insert(d.values.end(), m.values.begin(), m.values.end());
       d.labels.insert(d.labels.end(), w->accounts.labels.begin(), w->accounts.labels.end());
