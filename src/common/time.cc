@@ -48,9 +48,8 @@ void CivilFromDays(int64_t z, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(yy + (m <= 2));
 }
 
-}  // namespace
-
-std::optional<TimeMs> ParseTimestamp(std::string_view s) {
+// ISO-8601 / RFC 3339 and epoch digits: the fast path every API export takes.
+std::optional<TimeMs> ParseIso(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '"')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\r')) s.remove_suffix(1);
   if (s.empty()) return std::nullopt;
@@ -117,6 +116,199 @@ std::optional<TimeMs> ParseTimestamp(std::string_view s) {
   int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return secs * kMsPerSecond + millis;
+}
+
+// Reads 1..max_digits digits at s[pos]; advances pos.
+bool SomeDigits(std::string_view s, size_t& pos, int max_digits, int& out, int* count = nullptr) {
+  int v = 0, n = 0;
+  while (pos < s.size() && n < max_digits && s[pos] >= '0' && s[pos] <= '9') {
+    v = v * 10 + (s[pos] - '0');
+    ++pos;
+    ++n;
+  }
+  if (count) *count = n;
+  if (n == 0) return false;
+  out = v;
+  return true;
+}
+
+void SkipSpaces(std::string_view s, size_t& pos) {
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t')) ++pos;
+}
+
+bool LowerIs(std::string_view s, size_t pos, std::string_view word) {
+  if (pos + word.size() > s.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if ((s[pos + i] | 0x20) != word[i]) return false;
+  return true;
+}
+
+// The numeric date at the start of `s`: fields a, b and the year, and its
+// separator. Year-first dates (2020/05/20) come back with a = month, b = day and
+// year_first set.
+struct NumericDate {
+  int a = 0, b = 0, year = 0;
+  char sep = 0;
+  bool year_first = false;
+  size_t end = 0;
+};
+
+bool ReadNumericDate(std::string_view s, size_t pos, NumericDate* d) {
+  int first = 0, n = 0;
+  if (!SomeDigits(s, pos, 4, first, &n)) return false;
+  if (pos >= s.size() || (s[pos] != '/' && s[pos] != '.' && s[pos] != '-')) return false;
+  d->sep = s[pos++];
+  if (n == 4) {  // 2020/05/20 (ja-JP, zh-CN); year-first is never day-month swapped
+    if (d->sep == '-') return false;  // ISO, not ours
+    d->year = first;
+    d->year_first = true;
+    if (!SomeDigits(s, pos, 2, d->a) || pos >= s.size() || s[pos++] != d->sep || !SomeDigits(s, pos, 2, d->b))
+      return false;
+  } else {
+    if (n > 2) return false;
+    d->a = first;
+    int yn = 0;
+    if (!SomeDigits(s, pos, 2, d->b) || pos >= s.size() || s[pos++] != d->sep ||
+        !SomeDigits(s, pos, 4, d->year, &yn) || yn != 4)
+      return false;
+  }
+  d->end = pos;
+  return true;
+}
+
+// Resolves day and month of a date that is not year-first; false when the order
+// is needed and unknown.
+bool DayMonth(const NumericDate& d, DayMonthOrder order, int* day, int* month) {
+  if (d.year_first) {
+    *month = d.a;
+    *day = d.b;
+    return true;
+  }
+  if (d.sep == '.') order = DayMonthOrder::kDayFirst;  // 20.05.2020: de, ru, pl, ... all day first
+  if (order == DayMonthOrder::kUnknown) {
+    if (d.a > 12) order = DayMonthOrder::kDayFirst;
+    else if (d.b > 12 || d.a == d.b) order = DayMonthOrder::kMonthFirst;
+    else return false;
+  }
+  *month = order == DayMonthOrder::kMonthFirst ? d.a : d.b;
+  *day = order == DayMonthOrder::kMonthFirst ? d.b : d.a;
+  return true;
+}
+
+// "5/20/2020, 6:19:04.423 PM", "21/04/2025, 09:45:54.000", "1/9/2007 10:41:00 AM +01:00".
+std::optional<TimeMs> ParseLocale(std::string_view s, DayMonthOrder order) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '"')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\r')) s.remove_suffix(1);
+  NumericDate d;
+  if (!ReadNumericDate(s, 0, &d)) return std::nullopt;
+  int day = 0, month = 0;
+  if (!DayMonth(d, order, &day, &month)) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  size_t pos = d.end;
+  if (pos < s.size() && s[pos] == ',') ++pos;
+  SkipSpaces(s, pos);
+  int hour = 0, minute = 0, second = 0, millis = 0;
+  if (pos < s.size()) {
+    if (!SomeDigits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':' || !Digits(s, pos, 2, minute))
+      return std::nullopt;
+    if (pos < s.size() && s[pos] == ':') {
+      ++pos;
+      if (!Digits(s, pos, 2, second)) return std::nullopt;
+    }
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      int ndig = 0;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (ndig < 3) millis = millis * 10 + (s[pos] - '0');
+        ++ndig;
+        ++pos;
+      }
+      if (ndig == 0 || ndig > 9) return std::nullopt;
+      for (int i = ndig; i < 3; ++i) millis *= 10;
+    }
+    SkipSpaces(s, pos);
+    bool am = LowerIs(s, pos, "am"), pm = LowerIs(s, pos, "pm");
+    if (am || pm) {
+      if (hour < 1 || hour > 12) return std::nullopt;
+      if (hour == 12) hour = 0;
+      if (pm) hour += 12;
+      pos += 2;
+    }
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  }
+  SkipSpaces(s, pos);
+  int64_t offset_minutes = 0;
+  if (pos < s.size()) {
+    if (s[pos] == 'Z' || s[pos] == 'z') {
+      ++pos;
+    } else if (LowerIs(s, pos, "utc") || LowerIs(s, pos, "gmt")) {
+      pos += 3;
+    }
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+      char sign = s[pos++];
+      int oh = 0, om = 0;
+      if (!Digits(s, pos, 2, oh)) return std::nullopt;
+      if (pos < s.size() && s[pos] == ':') ++pos;
+      if (pos < s.size() && !Digits(s, pos, 2, om)) return std::nullopt;
+      if (oh > 23 || om > 59) return std::nullopt;
+      offset_minutes = (sign == '+' ? 1 : -1) * (oh * 60 + om);
+    }
+  }
+  if (pos != s.size()) return std::nullopt;
+  int64_t days = DaysFromCivil(d.year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return secs * kMsPerSecond + millis;
+}
+
+}  // namespace
+
+std::optional<TimeMs> ParseTimestamp(std::string_view text, DayMonthOrder order) {
+  std::optional<TimeMs> t = ParseIso(text);
+  if (t) return t;
+  return ParseLocale(text, order);
+}
+
+bool DateOrderMatters(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '"')) s.remove_prefix(1);
+  NumericDate d;
+  if (!ReadNumericDate(s, 0, &d) || d.year_first || d.sep == '.') return false;
+  return d.a <= 12 && d.b <= 12 && d.a != d.b;
+}
+
+DayMonthOrder DetectDateOrder(std::string_view text) {
+  bool day_first = false, month_first = false, twelve_hour = false;
+  for (size_t i = 0; i + 8 <= text.size(); ++i) {
+    // A date starts at a digit that does not continue a number.
+    if (text[i] < '0' || text[i] > '9' || (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')) continue;
+    NumericDate d;
+    if (!ReadNumericDate(text, i, &d)) continue;
+    if (!d.year_first && d.sep != '.') {
+      if (d.a > 12 && d.a <= 31 && d.b <= 12) day_first = true;
+      if (d.b > 12 && d.b <= 31 && d.a <= 12) month_first = true;
+      // The clock after it: "6:19:04.423 PM".
+      size_t pos = d.end;
+      while (pos < text.size() && pos < d.end + 24 && text[pos] != '"' && text[pos] != '\n') {
+        if (LowerIs(text, pos, " am") || LowerIs(text, pos, " pm")) {
+          twelve_hour = true;
+          break;
+        }
+        ++pos;
+      }
+    }
+    i = d.end - 1;
+  }
+  if (day_first && month_first) return DayMonthOrder::kUnknown;
+  if (day_first) return DayMonthOrder::kDayFirst;
+  if (month_first || twelve_hour) return DayMonthOrder::kMonthFirst;
+  return DayMonthOrder::kUnknown;
+}
+
+const char* DateOrderName(DayMonthOrder order) {
+  switch (order) {
+    case DayMonthOrder::kMonthFirst: return "month-first";
+    case DayMonthOrder::kDayFirst: return "day-first";
+    default: return "undecided";
+  }
 }
 
 std::string FormatIso8601(TimeMs t) {

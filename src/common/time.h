@@ -23,7 +23,29 @@ constexpr TimeMs kMsPerDay = 24 * kMsPerHour;
 // Also accepts epoch seconds or milliseconds written as digits (OCSF, CSV exports):
 // values above 10^11 are taken as milliseconds.
 // Returns nullopt when the text is not a valid time (month 13, hour 25, junk).
-std::optional<TimeMs> ParseTimestamp(std::string_view text);
+//
+// Also the numeric forms portals and consoles export, which ISO parsing alone
+// rejects: "5/20/2020, 6:19:04.423 PM" (Log Analytics en-US), "21/04/2025,
+// 09:45:54.000" (en-GB), "1/9/2007 10:41:00 AM +01:00", "20.05.2020 18:19:04"
+// (dots: always day first), "2020/05/20 18:19" (year first); 12- or 24-hour
+// clock, 0-9 fraction digits, an optional Z / UTC / GMT / +hh:mm zone.
+// Whether "1/9/2007" is January or September is `order`: with kUnknown only a
+// date that tells by itself (a field over 12, or day == month) parses.
+enum class DayMonthOrder : uint8_t { kUnknown, kMonthFirst, kDayFirst };
+std::optional<TimeMs> ParseTimestamp(std::string_view text, DayMonthOrder order = DayMonthOrder::kUnknown);
+
+// True when `text` is a numeric date whose day and month could be swapped
+// (both 12 or less and different), so its meaning depends on the DayMonthOrder.
+bool DateOrderMatters(std::string_view text);
+
+// Decides the date order of a whole file from the numeric dates in `text` (its
+// first bytes, any format): a first field over 12 means day first, a second
+// field over 12 month first; failing both, a 12-hour clock (AM/PM) means month
+// first, as the en-US portals write it. kUnknown when nothing tells, or when the
+// dates contradict each other.
+DayMonthOrder DetectDateOrder(std::string_view text);
+// "day-first", "month-first", "undecided".
+const char* DateOrderName(DayMonthOrder order);
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
