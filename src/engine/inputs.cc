@@ -28,10 +28,23 @@ bool LooksLikeRegistrations(std::string_view head) {
          Contains(head, "user.mfa.factor.activate") || Contains(head, "User registered security info");
 }
 
+// Sentinel table exports are told by several columns at once; their DeviceId /
+// DeviceName columns (GoogleWorkspaceReports) must not make them device data.
+bool IsTableExport(const std::string& signin_format) {
+  return signin_format == "entra.download" || signin_format == "okta.flat" ||
+         signin_format == "asim.authentication" || signin_format == "aws.sentinel" ||
+         signin_format == "gws.sentinel";
+}
+
 }  // namespace
 
 InputKinds ClassifyHead(std::string_view head) {
   InputKinds kinds;
+  const std::string signin_format = DetectSignInFormat(head);
+  if (IsTableExport(signin_format)) {
+    kinds.signins = true;
+    return kinds;
+  }
   if (!DetectDeviceFormat(head).empty()) {
     kinds.devices = true;
     return kinds;
@@ -43,7 +56,7 @@ InputKinds ClassifyHead(std::string_view head) {
   kinds.registrations = LooksLikeRegistrations(head);
   // An Entra audit log of registrations is no sign-in log; an Okta export may be both.
   const bool entra_audit = Contains(head, "User registered security info");
-  kinds.signins = !entra_audit && !DetectSignInFormat(head).empty();
+  kinds.signins = !entra_audit && !signin_format.empty();
   return kinds;
 }
 

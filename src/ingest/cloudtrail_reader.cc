@@ -12,6 +12,17 @@
 namespace impostor {
 namespace ingest {
 
+std::string CloudTrailAccount(std::string_view user_type, std::string_view user_name, std::string_view principal_id,
+                              std::string_view arn, std::string_view account_id) {
+  if (user_type == "Root") return "root@" + std::string(account_id);
+  if (!user_name.empty()) return AsciiLower(user_name);
+  if (user_type == "AssumedRole" && principal_id.find(':') != std::string_view::npos) {
+    return AsciiLower(principal_id.substr(principal_id.find(':') + 1));
+  }
+  if (!arn.empty()) return AsciiLower(arn);
+  return AsciiLower(principal_id);
+}
+
 RecordResult ReadCloudTrailRecord(od::object& record, RecordContext& ctx, SignIn* out) {
   std::string error, event_name, console_login, error_message, user_type, user_name, arn,
       principal_id, account_id, mfa_used;
@@ -21,7 +32,7 @@ RecordResult ReadCloudTrailRecord(od::object& record, RecordContext& ctx, SignIn
     if (KeyIs(key, "eventTime")) {
       od::json_type type;
       has_time = !v.type().get(type) && type != od::json_type::null;
-      return ReadTime(v, "eventTime", &out->time_ms, &error);
+      return ReadTime(v, "eventTime", &out->time_ms, &error, false, ctx.date_order);
     }
     if (KeyIs(key, "eventID")) return ReadString(v, "eventID", &out->event_id, &error);
     if (KeyIs(key, "sourceIPAddress")) {
@@ -71,19 +82,8 @@ RecordResult ReadCloudTrailRecord(od::object& record, RecordContext& ctx, SignIn
   if (event_name.empty()) return RecordResult::Reject("eventName: missing");
   if (event_name != "ConsoleLogin") return RecordResult::Skip("cloudtrail eventName " + event_name);
 
-  if (user_type == "Root") {
-    out->account = "root@" + (account_id.empty() ? out->tenant : account_id);
-  } else if (!user_name.empty()) {
-    out->account = AsciiLower(user_name);
-  } else if (user_type == "AssumedRole" && principal_id.find(':') != std::string::npos) {
-    out->account = AsciiLower(principal_id.substr(principal_id.find(':') + 1));
-  } else if (!arn.empty()) {
-    out->account = AsciiLower(arn);
-  } else if (!principal_id.empty()) {
-    out->account = AsciiLower(principal_id);
-  } else {
-    return RecordResult::Reject("userIdentity: no userName, principalId or arn");
-  }
+  out->account = CloudTrailAccount(user_type, user_name, principal_id, arn, account_id.empty() ? out->tenant : account_id);
+  if (out->account.empty()) return RecordResult::Reject("userIdentity: no userName, principalId or arn");
   out->account_id = principal_id;
   if (out->tenant.empty()) out->tenant = account_id;
   if (!has_time) return RecordResult::Reject("eventTime: missing");

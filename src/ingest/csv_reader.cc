@@ -95,12 +95,20 @@ int CsvColumns::Find(std::initializer_list<std::string_view> names) const {
   return -1;
 }
 
-namespace {
-
 const std::string& Cell(const std::vector<std::string>& row, int column) {
   static const std::string kEmpty;
   return column >= 0 && static_cast<size_t>(column) < row.size() ? row[column] : kEmpty;
 }
+
+std::string_view CellValue(const std::vector<std::string>& row, int column) {
+  std::string_view v = Cell(row, column);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  if (v == "-" || EqualsIgnoreCase(v, "null") || EqualsIgnoreCase(v, "N/A") || v == "[]" || v == "{}") return {};
+  return v;
+}
+
+namespace {
 
 std::string Trim(const std::string& s) {
   size_t a = s.find_first_not_of(" \t");
@@ -156,14 +164,13 @@ std::string PlainCsvReader::Init(const std::vector<std::string>& header,
   return "";
 }
 
-RecordResult PlainCsvReader::Read(const std::vector<std::string>& row, SignIn* out) const {
+RecordResult PlainCsvReader::Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const {
   out->account = AsciiLower(Trim(Cell(row, account_)));
   if (out->account.empty()) return RecordResult::Reject("user: empty");
   std::string time_text = Trim(Cell(row, time_));
   if (time_text.empty()) return RecordResult::Reject("time: empty");
-  std::optional<TimeMs> t = ParseTimestamp(time_text);
-  if (!t) return RecordResult::Reject("time: not a time: \"" + time_text.substr(0, 80) + "\"");
-  out->time_ms = *t;
+  std::string time_error = ParseTimeText(time_text, "time", ctx, &out->time_ms);
+  if (!time_error.empty()) return RecordResult::Reject(std::move(time_error));
   std::string ip = Trim(Cell(row, ip_));
   if (!ip.empty()) SetIp(ip, out);
 

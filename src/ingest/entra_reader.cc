@@ -172,7 +172,7 @@ bool ReadLevel(od::object& object, int depth, RecordContext& ctx, EntraDraft* d,
           TimeMs t = 0;
           od::json_type type;
           bool present = !v.type().get(type) && type != od::json_type::null;
-          if (!ReadTime(v, "createdDateTime", &t, error)) return false;
+          if (!ReadTime(v, "createdDateTime", &t, error, false, ctx.date_order)) return false;
           if (present) d->time.Set(t, p + 3);
           return true;
         }
@@ -263,7 +263,8 @@ bool ReadLevel(od::object& object, int depth, RecordContext& ctx, EntraDraft* d,
           int64_t code = 0;
           od::json_type type;
           bool present = !v.type().get(type) && type != od::json_type::null;
-          if (!ReadInt(v, "resultType", &code, error)) return false;
+          // Some diagnostic records write "Failure" here; status.errorCode still tells.
+          if (!ReadInt(v, "resultType", &code, error)) return IgnoreTypeError(ctx, false, error);
           if (present) d->error_code.Set(code, p);
           return true;
         }
@@ -289,7 +290,7 @@ bool ReadLevel(od::object& object, int depth, RecordContext& ctx, EntraDraft* d,
           TimeMs t = 0;
           od::json_type type;
           bool present = !v.type().get(type) && type != od::json_type::null;
-          if (!ReadTime(v, "time", &t, error)) return false;
+          if (!ReadTime(v, "time", &t, error, false, ctx.date_order)) return false;
           if (present) d->time.Set(t, p + 1);
           return true;
         }
@@ -297,7 +298,7 @@ bool ReadLevel(od::object& object, int depth, RecordContext& ctx, EntraDraft* d,
           TimeMs t = 0;
           od::json_type type;
           bool present = !v.type().get(type) && type != od::json_type::null;
-          if (!ReadTime(v, "TimeGenerated", &t, error)) return false;
+          if (!ReadTime(v, "TimeGenerated", &t, error, false, ctx.date_order)) return false;
           if (present) d->time.Set(t, p + 2);
           return true;
         }
@@ -405,17 +406,13 @@ std::string EntraCsvReader::Init(const std::vector<std::string>& header) {
   risk_events_v2_ = c.Find("RiskEventTypes_V2");
   risk_events_ = c.Find("RiskEventTypes");
   asn_ = c.Find("AutonomousSystemNumber");
-  if (upn_ < 0 && user_id_ < 0) return "no UserPrincipalName or UserId column";
-  if (time_generated_ < 0 && created_ < 0) return "no CreatedDateTime or TimeGenerated column";
-  return "";
+  std::string missing;
+  if (upn_ < 0 && user_id_ < 0) missing += " UserPrincipalName";
+  if (time_generated_ < 0 && created_ < 0) missing += " TimeGenerated";
+  return missing.empty() ? "" : "missing column(s):" + missing;
 }
 
 namespace {
-
-const std::string& Cell(const std::vector<std::string>& row, int column) {
-  static const std::string kEmpty;
-  return column >= 0 && static_cast<size_t>(column) < row.size() ? row[column] : kEmpty;
-}
 
 // Runs the JSON walk of the JSON reader over one dynamic cell, e.g. LocationDetails.
 template <typename Fn>
@@ -450,11 +447,8 @@ RecordResult EntraCsvReader::Read(const std::vector<std::string>& row, RecordCon
   const std::string& time_text = created.empty() ? generated : created;
   std::string_view time_column = created.empty() ? "TimeGenerated" : "CreatedDateTime";
   if (time_text.empty()) return RecordResult::Reject("CreatedDateTime: missing (and no TimeGenerated)");
-  std::optional<TimeMs> t = ParseTimestamp(time_text);
-  if (!t) {
-    return RecordResult::Reject(std::string(time_column) + ": not a time: \"" + time_text.substr(0, 80) + "\"");
-  }
-  out->time_ms = *t;
+  std::string time_error = ParseTimeText(time_text, time_column, ctx, &out->time_ms);
+  if (!time_error.empty()) return RecordResult::Reject(std::move(time_error));
   out->display_name = Cell(row, display_name_);
   out->tenant = Cell(row, tenant_);
   if (!Cell(row, ip_).empty()) SetIp(Cell(row, ip_), out);
@@ -481,8 +475,11 @@ RecordResult EntraCsvReader::Read(const std::vector<std::string>& row, RecordCon
   if (!d.error_code.has() && !result_type.empty()) {
     char* end = nullptr;
     long long code = std::strtoll(result_type.c_str(), &end, 10);
-    if (*end != '\0') return RecordResult::Reject("ResultType: not a number: \"" + result_type.substr(0, 80) + "\"");
-    d.error_code.Set(code, 0);
+    if (*end != '\0') {
+      ctx.ignored.push_back("ResultType");  // optional; "Failure" tells nothing the Status column does not
+    } else {
+      d.error_code.Set(code, 0);
+    }
   }
   if (d.error_code.has()) out->outcome = EntraOutcome(d.error_code.value);
   if (out->outcome != Outcome::kSuccess) {

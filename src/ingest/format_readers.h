@@ -11,6 +11,7 @@
 #define IMPOSTOR_INGEST_FORMAT_READERS_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,7 @@ class PlainCsvReader {
   // Returns "" or an error naming the missing required column.
   std::string Init(const std::vector<std::string>& header,
                    const std::map<std::string, std::string>& mapping);
-  RecordResult Read(const std::vector<std::string>& row, SignIn* out) const;
+  RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const;
 
  private:
   int account_ = -1, time_ = -1, ip_ = -1, country_ = -1, region_ = -1, city_ = -1, lat_ = -1,
@@ -94,6 +95,56 @@ class EntraCsvReader {
       interactive_ = -1, category_ = -1, type_ = -1, correlation_ = -1, session_ = -1, id_ = -1,
       risk_level_ = -1, risk_events_v2_ = -1, risk_events_ = -1, asn_ = -1;
 };
+
+// Shared by the API readers and the row readers of the same vendor.
+bool IsOktaSignInEventType(std::string_view type);
+Outcome OktaOutcome(std::string_view result);  // SUCCESS/ALLOW, FAILURE/DENY, CHALLENGE
+// "{New Geo-Location=POSITIVE, New Device=NEGATIVE}" -> the POSITIVE names.
+void ParseOktaBehaviors(std::string_view text, std::vector<std::string>* out);
+// "{reasons=..., level=HIGH}" -> "high".
+std::string ParseOktaRiskLevel(std::string_view text);
+// login_success / login_failure / login_challenge; *sign_in false for the rest.
+Outcome GwsOutcome(std::string_view name, bool* sign_in);
+// The account of a ConsoleLogin: root@<account>, the IAM user name, the role
+// session name of an AssumedRole, else the ARN or principal id; lower-cased.
+std::string CloudTrailAccount(std::string_view user_type, std::string_view user_name, std::string_view principal_id,
+                              std::string_view arn, std::string_view account_id);
+
+// ---- Table-shaped exports: a CSV header and rows, or the keys and values of a
+// flat JSON record (a Sentinel / Log Analytics table exported as JSON, where
+// every column is a top-level key). One RowReader per format.
+class RowReader {
+ public:
+  virtual ~RowReader() = default;
+  // Resolves the header; "" or which required columns are missing.
+  virtual std::string Init(const std::vector<std::string>& header) = 0;
+  virtual RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const = 0;
+};
+
+// The row reader of `format` (entra.loganalytics, entra.download, okta.flat,
+// asim.authentication, aws.sentinel, gws.sentinel, csv); nullptr for a format
+// that is not table-shaped. `csv_columns` is ReadOptions::csv_columns (csv only).
+std::unique_ptr<RowReader> MakeRowReader(const std::string& format,
+                                         const std::map<std::string, std::string>& csv_columns);
+
+// Entra admin centre "Download" CSV (sign-in logs blade): "Date (UTC)",
+// "Username", "IP address", "Location" = "City, State, CC", "Status" ...
+std::unique_ptr<RowReader> MakeEntraDownloadReader();
+// Okta System Log flattened: the admin console's CSV download (actor.alternateId)
+// and Sentinel's Okta_CL table (actor_alternateId_s, published_t).
+std::unique_ptr<RowReader> MakeOktaFlatReader();
+// Any Sentinel table in the ASIM Authentication schema (TargetUsername,
+// SrcIpAddr, EventResult, TimeGenerated ...), e.g. OktaV2_CL.
+std::unique_ptr<RowReader> MakeAsimAuthenticationReader();
+// Sentinel AWSCloudTrail table (EventName, UserIdentityType, SourceIpAddress ...).
+std::unique_ptr<RowReader> MakeSentinelCloudTrailReader();
+// Sentinel GoogleWorkspaceReports table (ActorEmail, SrcIpAddr, EventName ...).
+std::unique_ptr<RowReader> MakeSentinelGwsReader();
+
+// Helpers the row readers share.
+const std::string& Cell(const std::vector<std::string>& row, int column);
+// Trimmed, with the placeholders Sentinel writes for nothing ("-", "null", "N/A") as "".
+std::string_view CellValue(const std::vector<std::string>& row, int column);
 
 // Shared by the Entra JSON and CSV paths: error code -> outcome (0 success,
 // the interrupt codes that ask for MFA or "stay signed in" a challenge).

@@ -13,13 +13,6 @@
 
 namespace impostor {
 namespace ingest {
-namespace {
-
-struct GwsEvent {
-  std::string type, name, login_type;
-  bool is_suspicious = false;
-};
-
 Outcome GwsOutcome(std::string_view name, bool* sign_in) {
   *sign_in = true;
   if (name == "login_success") return Outcome::kSuccess;
@@ -28,6 +21,14 @@ Outcome GwsOutcome(std::string_view name, bool* sign_in) {
   *sign_in = false;
   return Outcome::kUnknown;
 }
+
+namespace {
+
+struct GwsEvent {
+  std::string type, name, login_type;
+  bool is_suspicious = false;
+};
+
 
 // One parameter {name, value | boolValue | intValue | multiValue}.
 bool ReadParameter(std::string_view name, od::value& v, GwsEvent* event, std::string* error) {
@@ -91,7 +92,7 @@ RecordResult ReadGwsRecord(od::object& record, RecordContext& ctx, SignIn* out) 
         if (KeyIs(k, "time")) {
           od::json_type type;
           has_time = !x.type().get(type) && type != od::json_type::null;
-          return ReadTime(x, "id.time", &out->time_ms, &error);
+          return ReadTime(x, "id.time", &out->time_ms, &error, false, ctx.date_order);
         }
         if (KeyIs(k, "uniqueQualifier")) {
           od::json_type type;

@@ -149,8 +149,27 @@ bool ReadBool(od::value& value, std::string_view field, bool* out, std::string* 
   return false;
 }
 
+namespace {
+
+std::string NotATime(std::string_view text, std::string_view field, DayMonthOrder order) {
+  if (order == DayMonthOrder::kUnknown && DateOrderMatters(text)) {
+    return std::string(field) + ": day and month cannot be told apart in \"" + std::string(text.substr(0, 80)) +
+           "\": no date of this input has a field over 12 or an AM/PM clock; name the order (--date-order)";
+  }
+  return std::string(field) + ": not a time: \"" + std::string(text.substr(0, 80)) + "\"";
+}
+
+}  // namespace
+
+std::string ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out) {
+  std::optional<TimeMs> t = ParseTimestamp(text, ctx.date_order);
+  if (!t) return NotATime(text, field, ctx.date_order);
+  *out = *t;
+  return "";
+}
+
 bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error,
-              bool allow_epoch_number) {
+              bool allow_epoch_number, DayMonthOrder order) {
   od::json_type type;
   if (!TypeOf(value, &type, error)) return false;
   if (type == od::json_type::null) return true;
@@ -173,9 +192,9 @@ bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string
     *error = JsonError(e);
     return false;
   }
-  std::optional<TimeMs> t = ParseTimestamp(text);
+  std::optional<TimeMs> t = ParseTimestamp(text, order);
   if (!t) {
-    *error = std::string(field) + ": not a time: \"" + std::string(text.substr(0, 80)) + "\"";
+    *error = NotATime(text, field, order);
     return false;
   }
   *out = *t;

@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/strings.h"
+#include "common/time.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -39,7 +41,29 @@ struct RecordResult {
 struct RecordContext {
   od::parser nested_parser;
   simdjson::padded_string nested_text;
+  // The input's day/month order for numeric dates ("01/09/2007"), decided once
+  // per input from its first bytes or forced by ReadOptions::date_order.
+  DayMonthOrder date_order = DayMonthOrder::kUnknown;
+  // Optional fields of an unexpected type the reader ignored in the current
+  // record (IgnoreTypeError); reader.cc counts them and clears the list.
+  std::vector<std::string> ignored;
 };
+
+// An optional field's read that failed on a wrong type ("debugData": "" where an
+// object belongs) is ignored and noted in ctx.ignored under the field the reason
+// names, so the record's required fields still make a sign-in. Broken JSON is
+// not a type question and stays an error. Returns the new ok.
+inline bool IgnoreTypeError(RecordContext& ctx, bool ok, std::string* error) {
+  if (ok || error->empty() || error->rfind("invalid JSON", 0) == 0) return ok;
+  ctx.ignored.push_back(error->substr(0, error->find(':')));
+  error->clear();
+  return true;
+}
+
+// Parses a time cell or string with the input's day/month order. Returns "" and
+// sets *out, or the reject reason: not a time, or a numeric date whose order the
+// input does not tell.
+std::string ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out);
 
 // ASCII case-insensitive equality; keys in the wild come as createdDateTime,
 // CreatedDateTime and createddatetime.
@@ -73,7 +97,7 @@ bool ReadBool(od::value& value, std::string_view field, bool* out, std::string* 
 // milliseconds as a JSON number (OCSF). A number where the schema has a string
 // ("createdDateTime": 5) is a type error.
 bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error,
-              bool allow_epoch_number = false);
+              bool allow_epoch_number = false, DayMonthOrder order = DayMonthOrder::kUnknown);
 // Array of strings, or a string holding a JSON array of strings; appended to *out.
 bool ReadStringList(od::value& value, std::string_view field, RecordContext& ctx,
                     std::vector<std::string>* out, std::string* error);

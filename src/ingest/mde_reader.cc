@@ -61,7 +61,16 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
   base.device_id = RowGet(row, {"DeviceId"});
   base.hostname = RowGet(row, {"DeviceName"});
   std::string_view ts = RowGet(row, {"Timestamp", "TimeGenerated", "Timestamp [UTC]"});
-  if (base.device_id.empty() && base.hostname.empty()) return "DeviceId: missing";
+  if (base.device_id.empty() && base.hostname.empty()) {
+    // Tables not about a device (CloudAppEvents, IdentityLogonEvents) come in the
+    // same advanced-hunting export: skipped. A row with no ActionType either is
+    // no advanced-hunting row at all.
+    if (!RowGet(row, {"ActionType"}).empty()) {
+      ++*skipped;
+      return "";
+    }
+    return "DeviceId: missing";
+  }
   if (base.device_id.empty()) base.device_id = base.hostname;
   std::optional<TimeMs> t = ParseTimestamp(ts);
   if (!t) return ts.empty() ? "Timestamp: missing" : "Timestamp: not a time: \"" + std::string(ts.substr(0, 60)) + "\"";
@@ -98,7 +107,15 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
     o.publisher = RowGet(row, {"ProcessVersionInfoCompanyName"});
     o.version = RowGet(row, {"ProcessVersionInfoProductVersion"});
     o.signer = RowGet(row, {"Signer"});
-    if (o.name.empty()) return "FileName: empty";
+    if (o.name.empty()) {
+      // DeviceEvents (LdapSearch, ...) and other tables share the process columns
+      // empty; only a process event without its file name is malformed.
+      if (!action.empty() && !EqualsIgnoreCase(action, "ProcessCreated")) {
+        ++*skipped;
+        return "";
+      }
+      return "FileName: empty";
+    }
     out->push_back(std::move(o));
     return "";
   }

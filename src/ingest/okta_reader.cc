@@ -18,9 +18,8 @@
 
 namespace impostor {
 namespace ingest {
-namespace {
 
-bool IsSignInEventType(std::string_view type) {
+bool IsOktaSignInEventType(std::string_view type) {
   static constexpr std::string_view kTypes[] = {
       "user.session.start",
       "user.authentication.sso",
@@ -45,9 +44,11 @@ Outcome OktaOutcome(std::string_view result) {
   return Outcome::kUnknown;
 }
 
-// Okta writes behaviors as "{New Geo-Location=POSITIVE, New Device=NEGATIVE}"
-// and risk as "{reasons=..., level=HIGH}". Keeps the POSITIVE behaviour names.
-void ParseBehaviors(std::string_view text, std::vector<std::string>* out) {
+namespace {
+
+}  // namespace
+
+void ParseOktaBehaviors(std::string_view text, std::vector<std::string>* out) {
   if (!text.empty() && text.front() == '{') text.remove_prefix(1);
   if (!text.empty() && text.back() == '}') text.remove_suffix(1);
   while (!text.empty()) {
@@ -63,13 +64,15 @@ void ParseBehaviors(std::string_view text, std::vector<std::string>* out) {
   }
 }
 
-std::string ParseRiskLevel(std::string_view text) {
+std::string ParseOktaRiskLevel(std::string_view text) {
   size_t pos = text.find("level=");
   if (pos == std::string_view::npos) return "";
   std::string_view rest = text.substr(pos + 6);
   size_t end = rest.find_first_of(",} ");
   return AsciiLower(rest.substr(0, end));
 }
+
+namespace {
 
 // logOnlySecurityData: a JSON string {"risk":{"level":"LOW"},"behaviors":{"New IP":"POSITIVE"}}.
 bool ReadLogOnlySecurityData(od::object& object, SignIn* out, std::string* error) {
@@ -153,14 +156,14 @@ bool AsObject(od::value& v, std::string_view field, od::object* object, bool* pr
 RecordResult ReadOktaRecord(od::object& record, RecordContext& ctx, SignIn* out) {
   std::string error, event_type, alternate_id, chain_ip;
   bool has_time = false;
-  bool ok = ForEachField(record, &error, [&](std::string_view key, od::value& v) -> bool {
+  auto read_field = [&](std::string_view key, od::value& v) -> bool {
     od::object o;
     bool present = false;
     if (KeyIs(key, "eventType")) return ReadString(v, "eventType", &event_type, &error);
     if (KeyIs(key, "published")) {
       od::json_type type;
       has_time = !v.type().get(type) && type != od::json_type::null;
-      return ReadTime(v, "published", &out->time_ms, &error);
+      return ReadTime(v, "published", &out->time_ms, &error, false, ctx.date_order);
     }
     if (KeyIs(key, "uuid")) return ReadString(v, "uuid", &out->event_id, &error);
     if (KeyIs(key, "actor")) {
@@ -273,12 +276,12 @@ RecordResult ReadOktaRecord(od::object& record, RecordContext& ctx, SignIn* out)
           std::string text;
           if (KeyIs(d, "behaviors")) {
             if (!ReadString(x, "debugData.behaviors", &text, &error)) return false;
-            ParseBehaviors(text, &out->vendor_risk_events);
+            ParseOktaBehaviors(text, &out->vendor_risk_events);
             return true;
           }
           if (KeyIs(d, "risk")) {
             if (!ReadString(x, "debugData.risk", &text, &error)) return false;
-            std::string level = ParseRiskLevel(text);
+            std::string level = ParseOktaRiskLevel(text);
             if (!level.empty()) out->vendor_risk_level = level;
             return true;
           }
@@ -327,10 +330,17 @@ RecordResult ReadOktaRecord(od::object& record, RecordContext& ctx, SignIn* out)
       });
     }
     return true;
+  };
+  // Only what makes the record a sign-in (type, time, actor) must be well typed;
+  // a client or debugContext of an odd shape ("debugData": "") is ignored and counted.
+  bool ok = ForEachField(record, &error, [&](std::string_view key, od::value& v) -> bool {
+    bool read = read_field(key, v);
+    if (KeyIs(key, "eventType") || KeyIs(key, "published") || KeyIs(key, "actor")) return read;
+    return IgnoreTypeError(ctx, read, &error);
   });
   if (!ok) return RecordResult::Reject(error);
   if (event_type.empty()) return RecordResult::Reject("eventType: missing");
-  if (!IsSignInEventType(event_type)) return RecordResult::Skip("okta eventType " + event_type);
+  if (!IsOktaSignInEventType(event_type)) return RecordResult::Skip("okta eventType " + event_type);
   if (!alternate_id.empty() && alternate_id != "unknown") {
     out->account = AsciiLower(alternate_id);
   } else if (!out->account_id.empty() && out->account_id != "unknown") {

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "common/strings.h"
@@ -64,6 +65,12 @@ class ReadRun {
   }
 
   void Deliver(ingest::RecordResult&& result, SignIn&& signin, uint64_t line, std::string_view raw) {
+    if (!ctx_.ignored.empty()) {
+      if (result.kind != ingest::RecordResult::Kind::kRejected) {
+        for (const std::string& field : ctx_.ignored) ++stats_->ignored_fields[field];
+      }
+      ctx_.ignored.clear();
+    }
     switch (result.kind) {
       case ingest::RecordResult::Kind::kSignIn:
         signin.source_format = format_;
@@ -113,7 +120,7 @@ class ReadRun {
       Deliver(reader(inner, ctx_, &signin), std::move(signin), span.line, text);
       return;
     }
-    ingest::RecordResult result = reader(object, ctx_, &signin);
+    ingest::RecordResult result = flat_ != nullptr ? FlatRecord(object, &signin) : reader(object, ctx_, &signin);
     if (result.kind != ingest::RecordResult::Kind::kRejected) {
       // The reader walked the whole object; anything after it on the line is
       // a second value or debris, which must not vanish unnoticed.
@@ -126,6 +133,9 @@ class ReadRun {
     Deliver(std::move(result), std::move(signin), span.line, text);
   }
 
+  // Table formats exported as JSON: each record's keys are the columns.
+  void SetFlatReader(ingest::RowReader* reader) { flat_ = reader; }
+
   ingest::RecordContext& ctx() { return ctx_; }
   const std::string& path() const { return path_; }
 
@@ -136,20 +146,52 @@ class ReadRun {
   const SignInCallback& on_signin_;
   RejectSink& rejects_;
   ReadStats* stats_;
+  // One flat JSON record as a header (its keys) and a row (its values as text:
+  // strings unescaped, numbers and booleans as written, objects and arrays as
+  // their JSON, null as empty), read by the format's row reader.
+  ingest::RecordResult FlatRecord(ingest::od::object& object, SignIn* signin) {
+    namespace od = ingest::od;
+    flat_header_.clear();
+    flat_row_.clear();
+    std::string error;
+    bool ok = ingest::ForEachField(object, &error, [&](std::string_view key, od::value& v) {
+      flat_header_.emplace_back(key);
+      od::json_type type;
+      if (auto e = v.type().get(type)) { error = ingest::JsonError(e); return false; }
+      std::string_view text;
+      if (type == od::json_type::string) {
+        if (auto e = v.get_string().get(text)) { error = ingest::JsonError(e); return false; }
+      } else if (type == od::json_type::object || type == od::json_type::array) {
+        if (auto e = simdjson::to_json_string(v).get(text)) { error = ingest::JsonError(e); return false; }
+      } else if (type != od::json_type::null) {
+        text = v.raw_json_token();
+        while (!text.empty() && (text.back() == ' ' || text.back() == ',' || text.back() == '\n' ||
+                                 text.back() == '\r' || text.back() == '\t' || text.back() == '}')) {
+          text.remove_suffix(1);
+        }
+      }
+      flat_row_.emplace_back(text);
+      return true;
+    });
+    if (!ok) return ingest::RecordResult::Reject(error);
+    std::string header_error = flat_->Init(flat_header_);
+    if (!header_error.empty()) return ingest::RecordResult::Reject(header_error);
+    return flat_->Read(flat_row_, ctx_, signin);
+  }
+
   ingest::od::parser parser_;
   ingest::RecordContext ctx_;
+  ingest::RowReader* flat_ = nullptr;
+  std::vector<std::string> flat_header_, flat_row_;
 };
 
-Status ReadCsv(ingest::ChunkBuffer* buffer, const std::string& format, const ReadOptions& options,
-               ReadRun* run, const std::function<void(bool)>& progress) {
+Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* run,
+               const std::function<void(bool)>& progress) {
   uint64_t rows_since_check = 0;
   size_t pos = 0;
   uint64_t line = 1;
   std::vector<std::string> row;
   bool have_header = false;
-  ingest::PlainCsvReader plain;
-  ingest::EntraCsvReader entra;
-  const bool is_entra = format == "entra.loganalytics";
   while (true) {
     std::string_view text = buffer->view();
     while (pos < text.size()) {
@@ -167,7 +209,7 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, const std::string& format, const Rea
       std::string_view raw = text.substr(start, pos - start);
       if (row.size() == 1 && row[0].find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
       if (!have_header) {
-        std::string error = is_entra ? entra.Init(row) : plain.Init(row, options.csv_columns);
+        std::string error = reader->Init(row);
         if (!error.empty()) {
           return Status::InvalidArgument(run->path() + ": CSV header: " + error);
         }
@@ -175,7 +217,7 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, const std::string& format, const Rea
         continue;
       }
       SignIn signin;
-      ingest::RecordResult result = is_entra ? entra.Read(row, run->ctx(), &signin) : plain.Read(row, &signin);
+      ingest::RecordResult result = reader->Read(row, run->ctx(), &signin);
       run->Deliver(std::move(result), std::move(signin), start_line, raw);
       if (++rows_since_check >= 4096) {
         rows_since_check = 0;
@@ -197,42 +239,172 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, const std::string& format, const Rea
 }  // namespace
 
 std::vector<std::string> SignInFormats() {
-  return {"entra.graph",   "entra.diagnostic", "entra.loganalytics",  "okta.systemlog",
-          "gws.login",     "aws.cloudtrail",   "ocsf.authentication", "csv"};
+  return {"entra.graph",    "entra.diagnostic", "entra.loganalytics",  "okta.systemlog",
+          "gws.login",      "aws.cloudtrail",   "ocsf.authentication", "csv",
+          "entra.download", "okta.flat",        "asim.authentication", "aws.sentinel",
+          "gws.sentinel"};
 }
 
-std::string DetectSignInFormat(std::string_view head) {
+namespace ingest {
+
+namespace {
+
+// The plain CSV and Log Analytics SigninLogs readers predate RowReader.
+class PlainRowReader final : public RowReader {
+ public:
+  explicit PlainRowReader(const std::map<std::string, std::string>& mapping) : mapping_(mapping) {}
+  std::string Init(const std::vector<std::string>& header) override { return reader_.Init(header, mapping_); }
+  RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
+    return reader_.Read(row, ctx, out);
+  }
+
+ private:
+  std::map<std::string, std::string> mapping_;
+  PlainCsvReader reader_;
+};
+
+class EntraRowReader final : public RowReader {
+ public:
+  std::string Init(const std::vector<std::string>& header) override { return reader_.Init(header); }
+  RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
+    return reader_.Read(row, ctx, out);
+  }
+
+ private:
+  EntraCsvReader reader_;
+};
+
+}  // namespace
+
+std::unique_ptr<RowReader> MakeRowReader(const std::string& format,
+                                         const std::map<std::string, std::string>& csv_columns) {
+  if (format == "csv") return std::make_unique<PlainRowReader>(csv_columns);
+  if (format == "entra.loganalytics") return std::make_unique<EntraRowReader>();
+  if (format == "entra.download") return MakeEntraDownloadReader();
+  if (format == "okta.flat") return MakeOktaFlatReader();
+  if (format == "asim.authentication") return MakeAsimAuthenticationReader();
+  if (format == "aws.sentinel") return MakeSentinelCloudTrailReader();
+  if (format == "gws.sentinel") return MakeSentinelGwsReader();
+  return nullptr;
+}
+
+}  // namespace ingest
+
+namespace {
+
+// The table readers a CSV header is offered to, most specific first: a
+// GoogleWorkspaceReports export also has ASIM-like SrcIpAddr and EventResult
+// columns, and ASIM tables may carry a UserId.
+struct CsvCandidate {
+  const char* format;
+  const char* why;
+};
+constexpr CsvCandidate kCsvCandidates[] = {
+    {"aws.sentinel", "CSV with EventName, UserIdentityType and SourceIpAddress columns (Sentinel AWSCloudTrail)"},
+    {"gws.sentinel", "CSV with IdApplicationName / ActorEmail / EventName columns (Sentinel GoogleWorkspaceReports)"},
+    {"okta.flat", "CSV with eventType, published and actor.alternateId columns (Okta System Log download or Okta_CL)"},
+    {"asim.authentication", "CSV with TimeGenerated, TargetUsername/ActorUsername, SrcIpAddr and EventResult "
+                            "columns (ASIM Authentication)"},
+    {"entra.download", "CSV with \"Date (UTC)\" and Username columns (Entra admin centre download)"},
+    {"entra.loganalytics", "CSV with UserPrincipalName/UserId and TimeGenerated/CreatedDateTime columns "
+                           "(SigninLogs / AADNonInteractiveUserSignInLogs export)"},
+    {"csv", "CSV with user, time and ip columns"},
+};
+
+size_t CountMissing(const std::string& error) {
+  constexpr std::string_view kPrefix = "missing column(s):";
+  if (error.rfind(kPrefix, 0) != 0) return 0;
+  size_t n = 0;
+  bool quoted = false;  // "Date (UTC)" is one column
+  for (size_t i = kPrefix.size(); i < error.size(); ++i) {
+    if (error[i] == '"') quoted = !quoted;
+    n += error[i] == ' ' && !quoted;
+  }
+  return n;
+}
+
+}  // namespace
+
+FormatMatch MatchSignInFormat(std::string_view head) {
+  FormatMatch m;
   std::string_view text = SkipSpace(head);
-  if (text.empty()) return "";
+  if (text.empty()) {
+    m.why = "empty input";
+    return m;
+  }
   if (text[0] != '{' && text[0] != '[') {
     std::vector<std::string> header;
-    if (!ingest::ReadCsvHeader(text, &header)) return "";
-    ingest::CsvColumns columns(header);
-    if (columns.Find({"UserPrincipalName", "UserId"}) >= 0 &&
-        columns.Find({"TimeGenerated", "CreatedDateTime"}) >= 0) {
-      return "entra.loganalytics";
+    if (!ingest::ReadCsvHeader(text, &header)) {
+      m.why = "neither JSON nor a CSV header line";
+      return m;
     }
-    ingest::PlainCsvReader plain;
-    if (plain.Init(header, {}).empty()) return "csv";
-    return "";
+    if (header.size() < 2) {
+      m.why = "not JSON, and its first line is not a CSV header with several columns";
+      return m;
+    }
+    size_t best_missing = 3;  // a reader lacking more than two of its columns is not close
+    for (const CsvCandidate& c : kCsvCandidates) {
+      std::unique_ptr<ingest::RowReader> reader = ingest::MakeRowReader(c.format, {});
+      std::string error = reader->Init(header);
+      if (error.empty()) {
+        m.format = c.format;
+        m.why = c.why;
+        m.near.clear();
+        return m;
+      }
+      size_t missing = CountMissing(error);
+      if (missing > 0 && missing < best_missing) {
+        best_missing = missing;
+        m.near = std::string(c.format) + ": " + error;
+      }
+    }
+    m.why = "a CSV header (" + std::to_string(header.size()) + " columns) that no reader takes";
+    return m;
   }
   std::string lower = AsciiLower(head.substr(0, kHeadBytes));
-  if (HasKey(lower, "\"class_uid\"")) return "ocsf.authentication";
+  auto pick = [&](const char* format, const char* why) {
+    m.format = format;
+    m.why = why;
+    return m;
+  };
+  if (HasKey(lower, "\"class_uid\"")) return pick("ocsf.authentication", "key class_uid (OCSF)");
+  if (HasKey(lower, "\"useridentitytype\"") && HasKey(lower, "\"eventname\"")) {
+    return pick("aws.sentinel", "keys EventName and UserIdentityType (Sentinel AWSCloudTrail as JSON)");
+  }
   if (HasKey(lower, "\"eventname\"") && (HasKey(lower, "\"eventsource\"") || HasKey(lower, "\"useridentity\""))) {
-    return "aws.cloudtrail";
+    return pick("aws.cloudtrail", "keys eventName and eventSource / userIdentity (CloudTrail)");
+  }
+  if (HasKey(lower, "\"idapplicationname\"") && HasKey(lower, "\"actoremail\"")) {
+    return pick("gws.sentinel", "keys IdApplicationName and ActorEmail (Sentinel GoogleWorkspaceReports as JSON)");
   }
   if (HasKey(lower, "admin#reports#activity") ||
       (HasKey(lower, "\"applicationname\"") && HasKey(lower, "\"actor\""))) {
-    return "gws.login";
+    return pick("gws.login", "admin#reports#activity, or keys applicationName and actor (Reports API)");
+  }
+  if (HasKey(lower, "\"eventtype_s\"") && (HasKey(lower, "\"published_t\"") || HasKey(lower, "\"actor_alternateid_s\""))) {
+    return pick("okta.flat", "keys eventType_s and published_t / actor_alternateId_s (Sentinel Okta_CL)");
   }
   if (HasKey(lower, "\"eventtype\"") && (HasKey(lower, "\"published\"") || HasKey(lower, "\"alternateid\""))) {
-    return "okta.systemlog";
+    return pick("okta.systemlog", "keys eventType and published / alternateId (Okta System Log)");
   }
-  if (HasKey(lower, "\"timegenerated\"")) return "entra.loganalytics";
-  if (HasKey(lower, "\"properties\"") && HasKey(lower, "\"category\"")) return "entra.diagnostic";
-  if (HasKey(lower, "\"createddatetime\"") || HasKey(lower, "\"userprincipalname\"")) return "entra.graph";
-  return "";
+  if (HasKey(lower, "\"srcipaddr\"") && HasKey(lower, "\"eventresult\"") &&
+      (HasKey(lower, "\"targetusername\"") || HasKey(lower, "\"actorusername\""))) {
+    return pick("asim.authentication", "keys SrcIpAddr, EventResult and TargetUsername / ActorUsername (ASIM)");
+  }
+  if (HasKey(lower, "\"timegenerated\"")) {
+    return pick("entra.loganalytics", "key TimeGenerated (Log Analytics SigninLogs export)");
+  }
+  if (HasKey(lower, "\"properties\"") && HasKey(lower, "\"category\"")) {
+    return pick("entra.diagnostic", "keys properties and category (Entra diagnostic settings)");
+  }
+  if (HasKey(lower, "\"createddatetime\"") || HasKey(lower, "\"userprincipalname\"")) {
+    return pick("entra.graph", "key createdDateTime / userPrincipalName (Graph signIn, Entra JSON download)");
+  }
+  m.why = "JSON without the keys of any sign-in format";
+  return m;
 }
+
+std::string DetectSignInFormat(std::string_view head) { return MatchSignInFormat(head).format; }
 
 Status ReadSignIns(const std::string& path, const ReadOptions& options, const SignInCallback& on_signin,
                    RejectSink& rejects, ReadStats* stats) {
@@ -272,22 +444,32 @@ Status ReadSignIns(const std::string& path, const ReadOptions& options, const Si
     report_progress(true);
     return Status::OK();
   }
-  std::string format = options.format.empty() ? DetectSignInFormat(head) : options.format;
+  std::string format = options.format;
   if (format.empty()) {
-    std::string known;
-    for (const auto& f : formats) known += (known.empty() ? "" : ", ") + f;
-    return Status::Unsupported(path + ": cannot tell the sign-in format from the content; name it with --format (" +
-                               known + ")");
+    FormatMatch match = MatchSignInFormat(head);
+    if (match.format.empty()) {
+      return Status::Unsupported(path + ": cannot tell the sign-in format from the content: " + match.why +
+                                 (match.near.empty() ? "" : "; closest " + match.near) +
+                                 "; see 'impostor formats', or name one with --format");
+    }
+    format = match.format;
   }
+  stats->format = format;
 
   ReadRun run(path, format, on_signin, rejects, stats);
+  // Numeric dates ("01/09/2007") are read in one order for the whole input.
+  run.ctx().date_order = options.date_order != DayMonthOrder::kUnknown ? options.date_order : DetectDateOrder(head);
+  stats->date_order = run.ctx().date_order;
   std::string_view start = SkipSpace(head);
+  const bool is_json = !start.empty() && (start[0] == '{' || start[0] == '[');
+  std::unique_ptr<ingest::RowReader> row_reader = ingest::MakeRowReader(format, options.csv_columns);
   Status status;
   // Progress is checked every few thousand records.
-  if (format == "csv" || (format == "entra.loganalytics" && !start.empty() && start[0] != '{' && start[0] != '[')) {
-    status = ReadCsv(&buffer, format, options, &run, report_progress);
+  if (row_reader != nullptr && !is_json) {
+    status = ReadCsv(&buffer, row_reader.get(), &run, report_progress);
   } else {
     JsonRecordReader reader = JsonReaderFor(format);
+    if (reader == nullptr) run.SetFlatReader(row_reader.get());  // a table format exported as JSON
     ingest::JsonShape shape = ingest::DetectJsonShape(head);
     uint64_t records_since_check = 0;
     ingest::JsonSplitter splitter(

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/time.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -32,6 +33,12 @@ namespace impostor {
 //   aws.cloudtrail     CloudTrail records ({"Records":[...]}, array, or lines); ConsoleLogin only
 //   ocsf.authentication OCSF Authentication (class_uid 3002)
 //   csv                plain CSV, user,time,ip[,...] with an optional column mapping
+// Portal and SIEM exports (CSV, or the same columns as flat JSON records):
+//   entra.download     Entra admin centre "Download" CSV: Date (UTC), Username, IP address, Location ...
+//   okta.flat          Okta System Log CSV download (actor.alternateId) and Sentinel Okta_CL (actor_alternateId_s)
+//   asim.authentication any Sentinel table in the ASIM Authentication schema (OktaV2_CL, ...)
+//   aws.sentinel       Sentinel AWSCloudTrail table (ConsoleLogin only)
+//   gws.sentinel       Sentinel GoogleWorkspaceReports table (login events)
 std::vector<std::string> SignInFormats();
 
 // One record set aside.
@@ -55,6 +62,11 @@ struct ReadStats {
                           // CloudTrail events other than ConsoleLogin, GWS logout): counted, not rejected
   uint64_t bytes = 0;     // input bytes after decompression
   std::map<std::string, uint64_t> skipped_by_kind;  // e.g. {"entra category AuditLogs": 3}
+  // Optional fields of an unexpected type, ignored in records that were read
+  // anyway: {"debugContext.debugData": 3}. Not rejects.
+  std::map<std::string, uint64_t> ignored_fields;
+  std::string format;      // the format read (detected or forced), "" before detection
+  DayMonthOrder date_order = DayMonthOrder::kUnknown;  // as decided for numeric dates
 };
 
 struct ReadOptions {
@@ -63,6 +75,9 @@ struct ReadOptions {
   // outcome, device_id, user_agent, session_id, app, interactive) to column names
   // of the file. Unmapped fields use the defaults user,time,ip,... (case-insensitive).
   std::map<std::string, std::string> csv_columns;
+  // Day/month order of numeric dates ("01/09/2007"); kUnknown decides it per
+  // input from its first 64 KiB (DetectDateOrder).
+  DayMonthOrder date_order = DayMonthOrder::kUnknown;
   // Progress callback: called now and then with bytes consumed so far and total (0 if unknown).
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -82,6 +97,15 @@ Status ReadSignIns(const std::string& path, const ReadOptions& options,
 
 // Detects the format of an input from its first bytes; "" if none fits.
 std::string DetectSignInFormat(std::string_view head);
+
+// The same decision, explained, for `impostor formats` and for the message of
+// an input no reader takes.
+struct FormatMatch {
+  std::string format;  // "" when none fits
+  std::string why;     // what in the content decided it, or why nothing fits
+  std::string near;    // when nothing fits but a reader came close: "<format>: missing column(s): ..."
+};
+FormatMatch MatchSignInFormat(std::string_view head);
 
 }  // namespace impostor
 
