@@ -21,6 +21,7 @@ enum ExitCode : int {
   kExitUsage = 2,       // bad command line or config
   kExitInputError = 3,  // an input, database or store could not be opened or is corrupt
   kExitInternal = 4,    // a bug
+  kExitInputSkipped = 5,  // ran over the inputs it could read; one or more were skipped (named on stderr)
 };
 
 struct CommandContext {

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/eval_command.h"
+#include "cli/formats_command.h"
 #include "cli/photos_command.h"
 #include "cli/resolve_command.h"
 #include "cli/scan_command.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
       "  impostor scan --out findings.jsonl logs/*.gz people.csv devices/*.jsonl\n"
       "  impostor detectors                          what each detector finds, its parameters\n"
       "  impostor findings --min-severity high       what the store holds\n"
+      "  impostor formats export.csv                 which reader takes a file, and why\n"
       "  impostor resolve people.csv                 persona networks in people records\n"
       "  impostor photos hash photos/                PDQ hashes of photos\n"
       "  impostor simulate --out world/ && impostor eval --world world/\n"
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
   impostor::RegisterScanCommand(app, ctx);
   impostor::RegisterDetectorsCommand(app, ctx);
   impostor::RegisterFindingsCommand(app, ctx);
+  impostor::RegisterFormatsCommand(app, ctx);
   impostor::RegisterResolveCommand(app, ctx);
   impostor::RegisterPhotosCommand(app, ctx);
   impostor::RegisterSimulateCommand(app, ctx);

@@ -8,6 +8,7 @@
 #include "common/json_writer.h"
 #include "detect/registry.h"
 #include "engine/config.h"
+#include "engine/inputs.h"
 #include "engine/scan.h"
 #include "export/ocsf_finding.h"
 #include "export/progress.h"
@@ -84,6 +85,7 @@ struct ScanArgs {
   bool json = false;
   bool quiet = false;
   bool no_faces = false;
+  bool strict = false;
   std::string model;
   double min_risk = 20;
   size_t top = 50;
@@ -110,10 +112,29 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
     std::fprintf(stderr, "impostor: no GeoIP database found in %s; using the locations the logs carry. "
                          "Run 'make deps' or set geoip.mmdb in the config.\n", ctx.cache_dir.c_str());
 
+  // Archives become their members; a file no reader takes, or that cannot be
+  // opened, is named and left out so the rest are scanned (--strict: stop).
+  InputPlan plan = PlanInputs(a.inputs, a.format.empty());
+  for (const SkippedInput& skipped : plan.skipped) {
+    const std::string& message = skipped.reason.message();
+    std::string line = message.find(skipped.input) == std::string::npos ? skipped.input + ": " + message : message;
+    if (a.strict) {
+      std::fprintf(stderr, "impostor: %s\n", line.c_str());
+      ctx.exit_code = ExitFor(skipped.reason);
+      return;
+    }
+    std::fprintf(stderr, "impostor: skipped %s\n", line.c_str());
+  }
+  if (plan.inputs.empty()) {
+    std::fprintf(stderr, "impostor: none of the %zu input(s) could be read; nothing scanned\n", a.inputs.size());
+    ctx.exit_code = plan.skipped.empty() ? kExitUsage : ExitFor(plan.skipped.front().reason);
+    return;
+  }
+
   ProgressReporter progress(stderr, ctx.stderr_is_tty && !a.quiet);
   std::string current;
   ScanOptions options;
-  options.inputs = a.inputs;
+  options.inputs = plan.inputs;
   options.format = a.format;
   options.db_path = a.db;
   options.threads = a.threads;
@@ -194,7 +215,10 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
       std::fprintf(stderr, "impostor: %llu sign-in(s) had no account and were not judged\n",
                    static_cast<unsigned long long>(s.no_account));
   }
-  ctx.exit_code = kExitOk;
+  if (!plan.skipped.empty())
+    std::fprintf(stderr, "impostor: %zu input(s) skipped, named above; %zu read (exit status %d)\n",
+                 plan.skipped.size(), plan.inputs.size(), static_cast<int>(kExitInputSkipped));
+  ctx.exit_code = plan.skipped.empty() ? kExitOk : kExitInputSkipped;
   if (fail_on != Severity::kUnknown)
     for (const Finding& f : result->findings)
       if (f.severity >= fail_on) ctx.exit_code = kExitFindings;
@@ -227,6 +251,9 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--model", args->model, "Score every account 0-100 with this risk model (models/risk_model.json)");
   cmd->add_option("--min-risk", args->min_risk, "Report risk.account scores from this value up")->capture_default_str();
   cmd->add_flag("--no-faces", args->no_faces, "Hash whole photos only, no face regions (much faster)");
+  cmd->add_flag("--strict", args->strict,
+                "Stop at the first input that cannot be read or that no reader takes (default: name it, skip it, "
+                "scan the rest and exit 5)");
   cmd->footer(
       "Examples:\n"
       "  impostor scan signins.jsonl                       table of findings, store in ./impostor.db\n"
@@ -237,9 +264,15 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
       "  impostor scan --config impostor.yaml signins/*.jsonl people.csv devices/*.jsonl mfa/*.jsonl\n"
       "  impostor scan --model models/risk_model.json world/signins/* world/devices/* world/people.csv\n"
+      "  impostor scan exports/*.csv SigninLogs.zip         portal / Sentinel exports; each zip member an input\n"
+      "  impostor scan --strict logs/*                     stop at the first file no reader takes\n"
+      "\n"
+      "Inputs are recognised by content ('impostor formats FILE' says which reader takes a file and why).\n"
+      "A file that cannot be opened or that no reader takes is named and skipped; the rest are scanned.\n"
       "\n"
       "Exit status: 0 ran, 1 a finding reached --fail-on, 2 bad command line or config,\n"
-      "3 an input, database or store could not be read, 4 internal error.");
+      "3 an input, database or store could not be read, 4 internal error,\n"
+      "5 ran, but one or more inputs were skipped (1 takes precedence when a finding reached --fail-on).");
   cmd->callback([args, &ctx] { RunScanCommand(*args, ctx); });
 }
 

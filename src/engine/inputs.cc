@@ -83,11 +83,51 @@ Result<InputKinds> ClassifyInput(const std::string& path) {
       kinds.signins = true;  // an empty file is an empty sign-in log: nothing to do, nothing wrong
       return kinds;
     }
-    return Status::InvalidArgument(path + ": not a format impostor reads (sign-in logs, people records with a "
-                                          "record_id column, osquery/Defender/MDM device data, MFA registrations); "
-                                          "see docs/inputs.md, or force one with --format");
+    FormatMatch match = MatchSignInFormat(head);
+    return Status::InvalidArgument(path + ": not a format impostor reads (" + match.why +
+                                   (match.near.empty() ? "" : "; closest " + match.near) +
+                                   "); it reads sign-in logs, people records with a record_id column, "
+                                   "osquery/Defender/MDM device data and MFA registrations: see docs/inputs.md, "
+                                   "'impostor formats FILE', or force a format with --format");
   }
   return kinds;
+}
+
+InputPlan PlanInputs(const std::vector<std::string>& paths, bool classify) {
+  InputPlan plan;
+  for (const std::string& path : paths) {
+    std::vector<std::string> candidates;
+    Result<std::vector<std::string>> members = ingest::ListArchiveMembers(path);
+    if (!members.ok()) {
+      plan.skipped.push_back({path, members.status()});
+      continue;
+    }
+    if (members->empty()) {
+      candidates.push_back(path);
+    } else {
+      candidates = std::move(members).value();
+    }
+    for (const std::string& input : candidates) {
+      if (input == "-") {  // stdin cannot be read twice: the scan reads it as sign-ins
+        plan.inputs.push_back(input);
+        continue;
+      }
+      Status status;
+      if (classify) {
+        Result<InputKinds> kinds = ClassifyInput(input);
+        if (!kinds.ok()) status = kinds.status();
+      } else {
+        Result<std::unique_ptr<ingest::InputSource>> source = ingest::InputSource::Open(input);
+        if (!source.ok()) status = source.status();
+      }
+      if (status.ok()) {
+        plan.inputs.push_back(input);
+      } else {
+        plan.skipped.push_back({input, status});
+      }
+    }
+  }
+  return plan;
 }
 
 }  // namespace impostor

@@ -4,6 +4,8 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -14,11 +16,119 @@
 namespace impostor {
 namespace ingest {
 
+// ---- Archives
+
+namespace {
+
+struct archive* NewArchiveReader() {
+  struct archive* a = archive_read_new();
+  archive_read_support_format_zip(a);
+  archive_read_support_format_tar(a);
+  archive_read_support_format_gnutar(a);
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_bzip2(a);
+  archive_read_support_filter_xz(a);
+  return a;
+}
+
+bool IsRegularFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+enum class Magic { kOther, kZip, kGzip, kTar };
+
+// What the first bytes say: a zip or tar header, or gzip (which may hold a tar).
+Magic FileMagic(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Magic::kOther;
+  char head[512];
+  ssize_t n = read(fd, head, sizeof head);
+  close(fd);
+  if (n >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return Magic::kZip;
+  if (n >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b) {
+    return Magic::kGzip;
+  }
+  if (n >= 262 && std::memcmp(head + 257, "ustar", 5) == 0) return Magic::kTar;
+  return Magic::kOther;
+}
+
+bool MayBeArchive(const std::string& path) { return FileMagic(path) != Magic::kOther; }
+
+}  // namespace
+
+Result<std::vector<std::string>> ListArchiveMembers(const std::string& path) {
+  std::vector<std::string> members;
+  if (path == "-" || !IsRegularFile(path) || !MayBeArchive(path)) return members;
+  struct archive* a = NewArchiveReader();
+  int r = archive_read_open_filename(a, path.c_str(), 64 * 1024);
+  struct archive_entry* entry = nullptr;
+  while (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    r = archive_read_next_header(a, &entry);
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) break;
+    if (archive_entry_filetype(entry) == AE_IFREG) {
+      members.push_back(path + std::string(kArchiveMemberSeparator) + archive_entry_pathname(entry));
+    }
+    r = archive_read_data_skip(a);
+  }
+  const bool gzip = FileMagic(path) == Magic::kGzip;
+  std::string error = r == ARCHIVE_EOF ? "" : (archive_error_string(a) ? archive_error_string(a) : "unreadable");
+  archive_read_free(a);
+  if (error.empty()) return members;
+  // A gzip file that holds no tar is an ordinary (gzip) input, not a damaged archive.
+  if (members.empty() && gzip) return members;
+  return Status::Corruption(path + ": damaged archive (" + error + ")");
+}
+
+Status InputSource::OpenMember(const std::string& archive_path, const std::string& member) {
+  struct archive* a = NewArchiveReader();
+  if (archive_read_open_filename(a, archive_path.c_str(), 64 * 1024) != ARCHIVE_OK) {
+    std::string error = archive_error_string(a) ? archive_error_string(a) : "not an archive";
+    archive_read_free(a);
+    return Status::Corruption(archive_path + ": cannot read the archive (" + error + ")");
+  }
+  struct archive_entry* entry = nullptr;
+  int r;
+  while ((r = archive_read_next_header(a, &entry)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    if (archive_entry_filetype(entry) == AE_IFREG && member == archive_entry_pathname(entry)) {
+      archive_ = a;
+      if (archive_entry_size_is_set(entry)) total_bytes_ = static_cast<uint64_t>(archive_entry_size(entry));
+      return Status::OK();
+    }
+    archive_read_data_skip(a);
+  }
+  std::string error = r == ARCHIVE_EOF ? "" : (archive_error_string(a) ? archive_error_string(a) : "");
+  archive_read_free(a);
+  if (!error.empty()) return Status::Corruption(archive_path + ": damaged archive (" + error + ")");
+  return Status::NotFound("no member " + member + " in " + archive_path);
+}
+
 // ---- InputSource
 
 Result<std::unique_ptr<InputSource>> InputSource::Open(const std::string& path) {
   std::unique_ptr<InputSource> source(new InputSource());
   source->path_ = path;
+  // "<archive>!/<member>", unless a file of that very name exists.
+  size_t separator = path.find(kArchiveMemberSeparator);
+  if (separator != std::string::npos && !IsRegularFile(path) && IsRegularFile(path.substr(0, separator))) {
+    IMPOSTOR_RETURN_IF_ERROR(
+        source->OpenMember(path.substr(0, separator), path.substr(separator + kArchiveMemberSeparator.size())));
+    return source;
+  }
+  if (path != "-" && IsRegularFile(path) && MayBeArchive(path)) {
+    Result<std::vector<std::string>> members = ListArchiveMembers(path);
+    if (!members.ok()) return members.status();
+    if (members->size() == 1) {
+      size_t at = path.size() + kArchiveMemberSeparator.size();
+      IMPOSTOR_RETURN_IF_ERROR(source->OpenMember(path, (*members)[0].substr(at)));
+      return source;
+    }
+    if (members->size() > 1) {
+      return Status::InvalidArgument(path + ": an archive of " + std::to_string(members->size()) +
+                                     " files; name one as " + (*members)[0] + ", or pass the archive to 'impostor scan'"
+                                     ", which reads each");
+    }
+  }
   int fd = -1;
   if (path == "-") {
     fd = dup(STDIN_FILENO);
@@ -52,9 +162,20 @@ Result<std::unique_ptr<InputSource>> InputSource::Open(const std::string& path) 
 
 InputSource::~InputSource() {
   if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
+  if (archive_ != nullptr) archive_read_free(static_cast<struct archive*>(archive_));
 }
 
 Result<size_t> InputSource::Read(char* buffer, size_t n) {
+  if (archive_ != nullptr) {
+    struct archive* a = static_cast<struct archive*>(archive_);
+    la_ssize_t got = archive_read_data(a, buffer, n);
+    if (got < 0) {
+      return Status::Corruption(path_ + ": damaged archive member (" +
+                                (archive_error_string(a) ? archive_error_string(a) : "unknown") + ")");
+    }
+    member_read_ += static_cast<uint64_t>(got);
+    return static_cast<size_t>(got);
+  }
   gzFile gz = static_cast<gzFile>(gz_);
   unsigned want = static_cast<unsigned>(std::min<size_t>(n, INT_MAX / 2));
   int got = gzread(gz, buffer, want);
@@ -70,6 +191,7 @@ Result<size_t> InputSource::Read(char* buffer, size_t n) {
 }
 
 uint64_t InputSource::consumed_bytes() const {
+  if (archive_ != nullptr) return member_read_;  // of the member's size, total_bytes()
   long offset = gzoffset(static_cast<gzFile>(gz_));
   return offset < 0 ? 0 : static_cast<uint64_t>(offset);
 }

@@ -1,6 +1,7 @@
 // The I/O shell of the sign-in readers: opens a path, a gzip file (recognised by
-// its magic bytes, whatever its name) or stdin ("-"), and cuts the byte stream
-// into records without holding the whole input in memory.
+// its magic bytes, whatever its name), a member of a zip / tar / tar.gz archive
+// ("logs.zip!/signins.json", through libarchive) or stdin ("-"), and cuts the
+// byte stream into records without holding the whole input in memory.
 //
 //   InputSource     bytes out of a file / gzip / stdin, with progress counters
 //   ChunkBuffer     a window over the stream: complete records are handed out,
@@ -29,9 +30,21 @@
 namespace impostor {
 namespace ingest {
 
+// Separates an archive's path from a member's name in an input name.
+inline constexpr std::string_view kArchiveMemberSeparator = "!/";
+
+// The inputs inside the archive at `path` (zip, tar, tar.gz / .tgz, tar.bz2,
+// tar.xz), one "<path>!/<member>" name per regular file, in archive order; an
+// empty list when `path` is not an archive (any other file, stdin). A damaged
+// archive is Corruption.
+Result<std::vector<std::string>> ListArchiveMembers(const std::string& path);
+
 class InputSource {
  public:
   // "-" reads stdin. A missing or unreadable file is NotFound / IOError.
+  // "<archive>!/<member>" reads one member of an archive. An archive named
+  // itself is read as its one member; one of several members is
+  // InvalidArgument naming them.
   static Result<std::unique_ptr<InputSource>> Open(const std::string& path);
   ~InputSource();
   InputSource(const InputSource&) = delete;
@@ -47,8 +60,11 @@ class InputSource {
 
  private:
   InputSource() = default;
+  Status OpenMember(const std::string& archive, const std::string& member);
   std::string path_;
-  void* gz_ = nullptr;  // gzFile; reads plain files unchanged
+  void* gz_ = nullptr;       // gzFile; reads plain files unchanged
+  void* archive_ = nullptr;  // struct archive*, positioned at the member being read
+  uint64_t member_read_ = 0;
   uint64_t total_bytes_ = 0;
 };
 

@@ -298,17 +298,18 @@ namespace {
 struct CsvCandidate {
   const char* format;
   const char* why;
+  size_t required;  // columns (or groups of alternatives) the reader cannot do without
 };
 constexpr CsvCandidate kCsvCandidates[] = {
-    {"aws.sentinel", "CSV with EventName, UserIdentityType and SourceIpAddress columns (Sentinel AWSCloudTrail)"},
-    {"gws.sentinel", "CSV with IdApplicationName / ActorEmail / EventName columns (Sentinel GoogleWorkspaceReports)"},
-    {"okta.flat", "CSV with eventType, published and actor.alternateId columns (Okta System Log download or Okta_CL)"},
+    {"aws.sentinel", "CSV with EventName, UserIdentityType and SourceIpAddress columns (Sentinel AWSCloudTrail)", 4},
+    {"gws.sentinel", "CSV with IdApplicationName / ActorEmail / EventName columns (Sentinel GoogleWorkspaceReports)", 3},
+    {"okta.flat", "CSV with eventType, published and actor.alternateId columns (Okta System Log download or Okta_CL)", 3},
     {"asim.authentication", "CSV with TimeGenerated, TargetUsername/ActorUsername, SrcIpAddr and EventResult "
-                            "columns (ASIM Authentication)"},
-    {"entra.download", "CSV with \"Date (UTC)\" and Username columns (Entra admin centre download)"},
+                            "columns (ASIM Authentication)", 4},
+    {"entra.download", "CSV with \"Date (UTC)\" and Username columns (Entra admin centre download)", 3},
     {"entra.loganalytics", "CSV with UserPrincipalName/UserId and TimeGenerated/CreatedDateTime columns "
-                           "(SigninLogs / AADNonInteractiveUserSignInLogs export)"},
-    {"csv", "CSV with user, time and ip columns"},
+                           "(SigninLogs / AADNonInteractiveUserSignInLogs export)", 2},
+    {"csv", "CSV with user, time and ip columns", 3},
 };
 
 size_t CountMissing(const std::string& error) {
@@ -353,7 +354,8 @@ FormatMatch MatchSignInFormat(std::string_view head) {
         return m;
       }
       size_t missing = CountMissing(error);
-      if (missing > 0 && missing < best_missing) {
+      // Close: has some of the reader's columns and lacks at most two.
+      if (missing > 0 && missing < c.required && missing < best_missing) {
         best_missing = missing;
         m.near = std::string(c.format) + ": " + error;
       }
