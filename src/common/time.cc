@@ -195,16 +195,67 @@ bool DayMonth(const NumericDate& d, DayMonthOrder order, int* day, int* month) {
   return true;
 }
 
+// English month name or its first three letters at s[pos] ("May", "Sep", "September").
+int MonthName(std::string_view s, size_t& pos) {
+  static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                                                 "july",    "august",   "september", "october", "november", "december"};
+  size_t end = pos;
+  while (end < s.size() && ((s[end] | 0x20) >= 'a' && (s[end] | 0x20) <= 'z')) ++end;
+  size_t n = end - pos;
+  if (n < 3) return 0;
+  for (int m = 0; m < 12; ++m) {
+    std::string_view name = kMonths[m];
+    if (n > name.size() || !(n == 3 || n == name.size() || (m == 8 && n == 4))) continue;  // "Sept"
+    bool same = true;
+    for (size_t i = 0; i < n && same; ++i) same = (s[pos + i] | 0x20) == name[i];
+    if (same) {
+      pos = end;
+      if (pos < s.size() && s[pos] == '.') ++pos;  // "Sep."
+      return m + 1;
+    }
+  }
+  return 0;
+}
+
+// Dates with a month name, as Kibana's CSV reports ("May 20, 2020 @ 18:19:04.423")
+// and many consoles write them ("20 May 2020 18:19:04").
+bool ReadNamedDate(std::string_view s, int* day, int* month, int* year, size_t* end) {
+  size_t pos = 0;
+  int yn = 0;
+  if (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {  // 20 May 2020
+    if (!SomeDigits(s, pos, 2, *day)) return false;
+    SkipSpaces(s, pos);
+    if ((*month = MonthName(s, pos)) == 0) return false;
+    if (pos < s.size() && s[pos] == ',') ++pos;
+    SkipSpaces(s, pos);
+  } else {  // May 20, 2020
+    if ((*month = MonthName(s, pos)) == 0) return false;
+    SkipSpaces(s, pos);
+    if (!SomeDigits(s, pos, 2, *day)) return false;
+    if (pos < s.size() && s[pos] == ',') ++pos;
+    SkipSpaces(s, pos);
+  }
+  if (!SomeDigits(s, pos, 4, *year, &yn) || yn != 4) return false;
+  SkipSpaces(s, pos);
+  if (pos < s.size() && s[pos] == '@') ++pos;
+  *end = pos;
+  return true;
+}
+
 // "5/20/2020, 6:19:04.423 PM", "21/04/2025, 09:45:54.000", "1/9/2007 10:41:00 AM +01:00".
 std::optional<TimeMs> ParseLocale(std::string_view s, DayMonthOrder order) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '"')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\r')) s.remove_suffix(1);
   NumericDate d;
-  if (!ReadNumericDate(s, 0, &d)) return std::nullopt;
   int day = 0, month = 0;
-  if (!DayMonth(d, order, &day, &month)) return std::nullopt;
+  size_t pos = 0;
+  if (ReadNumericDate(s, 0, &d)) {
+    if (!DayMonth(d, order, &day, &month)) return std::nullopt;
+    pos = d.end;
+  } else if (!ReadNamedDate(s, &day, &month, &d.year, &pos)) {
+    return std::nullopt;
+  }
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  size_t pos = d.end;
   if (pos < s.size() && s[pos] == ',') ++pos;
   SkipSpaces(s, pos);
   int hour = 0, minute = 0, second = 0, millis = 0;

@@ -29,6 +29,15 @@ TEST(LocaleTimeTest, PortalEnGbAndOtherLocales) {
   EXPECT_EQ(*ParseTimestamp("5/20/2020"), *ParseTimestamp("2020-05-20"));
 }
 
+TEST(LocaleTimeTest, MonthNames) {
+  EXPECT_EQ(*ParseTimestamp("May 20, 2020 @ 18:19:04.423"), k20200520_181904_423);  // Kibana CSV report
+  EXPECT_EQ(*ParseTimestamp("20 May 2020 18:19:04.423"), k20200520_181904_423);
+  EXPECT_EQ(*ParseTimestamp("Sept 1, 2020 6:19 PM"), *ParseTimestamp("2020-09-01T18:19:00Z"));
+  EXPECT_EQ(*ParseTimestamp("december 31, 2020"), *ParseTimestamp("2020-12-31"));
+  EXPECT_FALSE(ParseTimestamp("Mayday 20, 2020"));
+  EXPECT_FALSE(ParseTimestamp("May 2020"));
+}
+
 TEST(LocaleTimeTest, ElasticCornerCases) {
   // test-time-formats-corner-cases.log of Elastic's Entra integration: all one instant, US order.
   for (const char* t : {"01/09/2007 09:41:00", "1/9/2007 09:41:00", "01/09/2007 09:41:00 AM", "1/9/2007 9:41:00 AM",

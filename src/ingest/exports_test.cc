@@ -5,6 +5,9 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "ingest/device_reader.h"
 #include "ingest/input_source.h"
 #include "ingest/test_util.h"
@@ -293,6 +296,63 @@ TEST(ExportsTest, DamagedZipIsCorruption) {
   TempFile file(std::string("PK\x03\x04", 4) + std::string(200, 'x'), ".zip");
   Result<std::vector<std::string>> members = ingest::ListArchiveMembers(file.path());
   EXPECT_FALSE(members.ok());
+}
+
+}  // namespace
+}  // namespace impostor
+
+namespace impostor {
+namespace {
+
+TEST(EcsTest, ExportLinesInTheSourceEnvelope) {
+  ReadOutput out = ReadExport("ecs_export.ndjson", "ecs");
+  ASSERT_EQ(out.signins.size(), 2u);
+  const SignIn& a = out.signins[0];
+  EXPECT_EQ(a.account, "hana.lee@contoso.example");  // the UPN, not user.name
+  EXPECT_EQ(a.account_id, "0b0b0b0b-0000-4000-8000-000000000001");
+  EXPECT_EQ(a.time_ms, Iso("2024-05-20T18:19:04.423Z"));
+  EXPECT_EQ(a.vendor_location.city, "Park Ridge");
+  EXPECT_NEAR(a.vendor_location.lat, 42.0111, 1e-9);
+  EXPECT_EQ(a.vendor_asn, 7922u);
+  EXPECT_EQ(a.outcome, Outcome::kSuccess);
+  EXPECT_EQ(a.app, "Azure Portal");
+  EXPECT_EQ(a.session_id, "c0000001");
+  EXPECT_EQ(a.event_id, "e1");
+  const SignIn& b = out.signins[1];
+  EXPECT_EQ(b.account, "carol@example.com");
+  EXPECT_EQ(b.outcome, Outcome::kFailure);
+  EXPECT_EQ(b.failure_reason, "INVALID_CREDENTIALS");
+  EXPECT_NEAR(b.vendor_location.lat, 50.6326, 1e-9);  // WKT is lon lat
+  EXPECT_NEAR(b.vendor_location.lon, 5.5797, 1e-9);
+  EXPECT_EQ(out.stats.skipped, 2u);  // a logoff and a network document
+}
+
+TEST(EcsTest, SearchResponseHits) {
+  ReadOutput out = ReadExport("ecs_search_response.json", "ecs");
+  ASSERT_EQ(out.signins.size(), 2u);
+  EXPECT_EQ(out.signins[0].account, "kim@example.com");
+  EXPECT_EQ(out.signins[0].outcome, Outcome::kSuccess);
+  EXPECT_EQ(out.signins[0].source_line, 9u);
+  EXPECT_EQ(out.signins[1].account, "ops-admin");
+  EXPECT_EQ(out.signins[1].app, "AWS Management Console");
+  // The same response on one line.
+  std::ifstream in(ExportPath("ecs_search_response.json"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string one_line;
+  for (char c : text) {
+    if (c != '\n') one_line.push_back(c);
+  }
+  ReadOutput flat = ReadText(one_line + "\n");
+  EXPECT_EQ(flat.signins.size(), 2u);
+  EXPECT_TRUE(flat.rejects.empty());
+}
+
+TEST(EcsTest, KibanaCsvReport) {
+  ReadOutput out = ReadExport("ecs_kibana_report.csv", "ecs");
+  ASSERT_EQ(out.signins.size(), 2u);
+  EXPECT_EQ(out.signins[0].time_ms, Iso("2024-05-20T18:19:04.423Z"));
+  EXPECT_EQ(out.signins[0].vendor_location.country, "US");
+  EXPECT_EQ(out.signins[1].outcome, Outcome::kFailure);
 }
 
 }  // namespace

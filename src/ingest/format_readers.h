@@ -37,6 +37,8 @@ RecordResult ReadGwsRecord(od::object& record, RecordContext& ctx, SignIn* out);
 RecordResult ReadCloudTrailRecord(od::object& record, RecordContext& ctx, SignIn* out);
 // OCSF Authentication (class_uid 3002).
 RecordResult ReadOcsfRecord(od::object& record, RecordContext& ctx, SignIn* out);
+// Elastic Common Schema document (nested or dotted keys, with or without _source).
+RecordResult ReadEcsRecord(od::object& record, RecordContext& ctx, SignIn* out);
 
 // ---- CSV.
 
@@ -140,6 +142,8 @@ std::unique_ptr<RowReader> MakeAsimAuthenticationReader();
 std::unique_ptr<RowReader> MakeSentinelCloudTrailReader();
 // Sentinel GoogleWorkspaceReports table (ActorEmail, SrcIpAddr, EventName ...).
 std::unique_ptr<RowReader> MakeSentinelGwsReader();
+// Kibana CSV report of ECS documents (@timestamp, user.name, source.ip ...).
+std::unique_ptr<RowReader> MakeEcsReader();
 
 // Helpers the row readers share.
 const std::string& Cell(const std::vector<std::string>& row, int column);

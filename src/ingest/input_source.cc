@@ -296,6 +296,10 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
   bool in_string = false, escape = false;
   int record_depth = -1;  // nesting depth whose values are records; -1: the top value itself
   bool top_is_object = false, wrapper = false, expecting_key = false, wrapper_key = false;
+  // Elasticsearch _search responses keep their records one level down, under
+  // {"hits": {"hits": [...]}}: key_depth is 2 inside the outer "hits" object.
+  int key_depth = 1;
+  bool hits_key = false;
   size_t top_start = kNone, record_start = kNone, key_start = kNone, garbage_start = kNone;
   uint64_t top_line = 0, record_line = 0, garbage_line = 0;
 
@@ -343,7 +347,9 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
         } else {  // closing quote
           in_string = false;
           if (key_start != kNone) {
-            wrapper_key = IsWrapperKey(std::string_view(data + key_start + 1, i - key_start - 1));
+            std::string_view key(data + key_start + 1, i - key_start - 1);
+            wrapper_key = key_depth == 1 ? IsWrapperKey(key) : key == "hits";
+            hits_key = key_depth == 1 && key == "hits";
             key_start = kNone;
           }
         }
@@ -365,7 +371,7 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
           } else if (depth == record_depth && record_start == kNone) {
             record_start = i;
             record_line = line;
-          } else if (depth == 1 && top_is_object && expecting_key) {
+          } else if (depth == key_depth && top_is_object && expecting_key) {
             key_start = i;
           }
           in_string = true;
@@ -377,16 +383,21 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
             top_start = i;
             top_line = line;
             top_is_object = (c == '{');
-            wrapper = wrapper_key = false;
+            wrapper = wrapper_key = hits_key = false;
+            key_depth = 1;
             expecting_key = top_is_object;
             record_depth = top_is_object ? -1 : 1;
           } else if (depth == record_depth && record_start == kNone) {
             record_start = i;
             record_line = line;
-          } else if (depth == 1 && top_is_object && c == '[' && wrapper_key && !wrapper && !expecting_key) {
+          } else if (depth == key_depth && top_is_object && c == '[' && wrapper_key && !wrapper && !expecting_key) {
             wrapper = true;
-            record_depth = 2;
+            record_depth = key_depth + 1;
             top_start = kNone;  // the page itself is not a record
+          } else if (depth == 1 && top_is_object && c == '{' && hits_key && !wrapper && !expecting_key) {
+            key_depth = 2;  // look for "hits": [...] inside
+            expecting_key = true;
+            hits_key = false;
           }
           ++depth;
           break;
@@ -406,10 +417,15 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
               record_start = kNone;
             }
           }
+          if (depth == 1 && key_depth == 2) {  // the outer "hits" object closed
+            key_depth = 1;
+            expecting_key = false;
+          }
           if (depth == 0) {
             if (top_is_object && !wrapper && top_start != kNone) emit(top_start, i + 1, top_line);
             top_start = kNone;
             record_depth = -1;
+            key_depth = 1;
             top_is_object = wrapper = false;
           }
           break;
@@ -420,14 +436,14 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
             emit(record_start, i, record_line);
             record_start = kNone;
           }
-          if (depth == 1 && top_is_object) {
+          if (depth == key_depth && top_is_object) {
             expecting_key = true;
-            wrapper_key = false;
+            wrapper_key = hits_key = false;
           }
           break;
         case ':':
           if (depth == 0) mark_garbage(i);
-          if (depth == 1) expecting_key = false;
+          if (depth == key_depth) expecting_key = false;
           break;
         default:
           if (depth == 0) {
@@ -491,7 +507,7 @@ JsonShape DetectJsonShape(std::string_view head) {
   }
   // An object: one per line unless it spans lines or is a page of records.
   int depth = 0;
-  bool in_string = false, escape = false, expecting_key = true, wrapper_key = false;
+  bool in_string = false, escape = false, expecting_key = true, wrapper_key = false, hits_key = false;
   size_t key_start = 0;
   bool line_ended = false;
   for (size_t j = i; j < head.size() && !line_ended; ++j) {
@@ -503,7 +519,11 @@ JsonShape DetectJsonShape(std::string_view head) {
         escape = true;
       } else if (c == '"') {
         in_string = false;
-        if (depth == 1 && expecting_key) wrapper_key = IsWrapperKey(head.substr(key_start + 1, j - key_start - 1));
+        if (depth == 1 && expecting_key) {
+          std::string_view key = head.substr(key_start + 1, j - key_start - 1);
+          wrapper_key = IsWrapperKey(key);
+          hits_key = key == "hits";
+        }
       }
       continue;
     }
@@ -519,8 +539,8 @@ JsonShape DetectJsonShape(std::string_view head) {
     } else if (c == ',' && depth == 1) {
       expecting_key = true;
     } else if (c == '{' || c == '[') {
-      if (depth == 1 && c == '[' && wrapper_key && !expecting_key) {
-        shape.mode = JsonSplitter::Mode::kDocument;
+      if (depth == 1 && !expecting_key && ((c == '[' && wrapper_key) || (c == '{' && hits_key))) {
+        shape.mode = JsonSplitter::Mode::kDocument;  // a page, or an Elasticsearch _search response
         return shape;
       }
       ++depth;

@@ -47,6 +47,8 @@ struct RecordContext {
   // Optional fields of an unexpected type the reader ignored in the current
   // record (IgnoreTypeError); reader.cc counts them and clears the list.
   std::vector<std::string> ignored;
+  // A document flattened to dotted paths and their values as text (ECS).
+  std::vector<std::string> flat_keys, flat_values;
 };
 
 // An optional field's read that failed on a wrong type ("debugData": "" where an

@@ -39,6 +39,7 @@ JsonRecordReader JsonReaderFor(const std::string& format) {
   if (format == "gws.login") return &ingest::ReadGwsRecord;
   if (format == "aws.cloudtrail") return &ingest::ReadCloudTrailRecord;
   if (format == "ocsf.authentication") return &ingest::ReadOcsfRecord;
+  if (format == "ecs") return &ingest::ReadEcsRecord;
   return nullptr;
 }
 
@@ -242,7 +243,7 @@ std::vector<std::string> SignInFormats() {
   return {"entra.graph",    "entra.diagnostic", "entra.loganalytics",  "okta.systemlog",
           "gws.login",      "aws.cloudtrail",   "ocsf.authentication", "csv",
           "entra.download", "okta.flat",        "asim.authentication", "aws.sentinel",
-          "gws.sentinel"};
+          "gws.sentinel",   "ecs"};
 }
 
 namespace ingest {
@@ -285,6 +286,7 @@ std::unique_ptr<RowReader> MakeRowReader(const std::string& format,
   if (format == "asim.authentication") return MakeAsimAuthenticationReader();
   if (format == "aws.sentinel") return MakeSentinelCloudTrailReader();
   if (format == "gws.sentinel") return MakeSentinelGwsReader();
+  if (format == "ecs") return MakeEcsReader();
   return nullptr;
 }
 
@@ -309,6 +311,7 @@ constexpr CsvCandidate kCsvCandidates[] = {
     {"entra.download", "CSV with \"Date (UTC)\" and Username columns (Entra admin centre download)", 3},
     {"entra.loganalytics", "CSV with UserPrincipalName/UserId and TimeGenerated/CreatedDateTime columns "
                            "(SigninLogs / AADNonInteractiveUserSignInLogs export)", 2},
+    {"ecs", "CSV with @timestamp, user.name and source.ip columns (Kibana CSV report of ECS documents)", 3},
     {"csv", "CSV with user, time and ip columns", 3},
 };
 
@@ -370,6 +373,12 @@ FormatMatch MatchSignInFormat(std::string_view head) {
     return m;
   };
   if (HasKey(lower, "\"class_uid\"")) return pick("ocsf.authentication", "key class_uid (OCSF)");
+  // ECS documents may carry any vendor's fields (okta.*, aws.cloudtrail.*) beside their own.
+  if (HasKey(lower, "\"@timestamp\"") &&
+      (HasKey(lower, "\"ecs\"") || HasKey(lower, "\"_source\"") || HasKey(lower, "\"event.category\"") ||
+       HasKey(lower, "\"source.ip\"") || HasKey(lower, "\"event\":{") || HasKey(lower, "\"event\": {"))) {
+    return pick("ecs", "key @timestamp with ecs / _source / event fields (Elastic Common Schema)");
+  }
   if (HasKey(lower, "\"useridentitytype\"") && HasKey(lower, "\"eventname\"")) {
     return pick("aws.sentinel", "keys EventName and UserIdentityType (Sentinel AWSCloudTrail as JSON)");
   }
