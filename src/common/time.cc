@@ -294,6 +294,20 @@ std::optional<TimeMs> ParseLocale(std::string_view s, DayMonthOrder order) {
       ++pos;
     } else if (LowerIs(s, pos, "utc") || LowerIs(s, pos, "gmt")) {
       pos += 3;
+    } else {
+      // The North American and central European zone names consoles print
+      // ("11:19:04 AM PDT"); other abbreviations are ambiguous (IST, CST in Asia).
+      static constexpr struct { std::string_view name; int minutes; } kZones[] = {
+          {"pst", -480}, {"pdt", -420}, {"mst", -420}, {"mdt", -360}, {"cst", -360}, {"cdt", -300},
+          {"est", -300}, {"edt", -240}, {"cet", 60},   {"cest", 120}, {"bst", 60},
+      };
+      for (const auto& zone : kZones) {
+        if (LowerIs(s, pos, zone.name) && pos + zone.name.size() == s.size()) {
+          offset_minutes = zone.minutes;
+          pos = s.size();
+          break;
+        }
+      }
     }
     if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
       char sign = s[pos++];

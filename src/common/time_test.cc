@@ -64,6 +64,10 @@ TEST(LocaleTimeTest, ZonesAndOffsets) {
   EXPECT_EQ(*ParseTimestamp("5/20/2020 1:19:04.423 PM -0500"), k20200520_181904_423);
   EXPECT_EQ(*ParseTimestamp("5/20/2020 6:19:04.423 PM UTC"), k20200520_181904_423);
   EXPECT_EQ(*ParseTimestamp("5/20/2020 18:19:04.423Z"), k20200520_181904_423);
+  EXPECT_EQ(*ParseTimestamp("May 20, 2020, 11:19:04 AM PDT"), k20200520_181904_423 - 423);
+  EXPECT_EQ(*ParseTimestamp("May 20, 2020, 11:19:04 AM GMT-07:00"), k20200520_181904_423 - 423);
+  EXPECT_EQ(*ParseTimestamp("20/05/2020 20:19:04 CEST"), k20200520_181904_423 - 423);
+  EXPECT_FALSE(ParseTimestamp("5/20/2020 6:19:04 PM IST"));  // India, Israel or Ireland
   EXPECT_FALSE(ParseTimestamp("5/20/2020 6:19:04 PM junk"));
 }
 

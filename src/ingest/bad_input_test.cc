@@ -353,7 +353,7 @@ TEST(BadInputTest, DetectionFromContent) {
   EXPECT_EQ(DetectSignInFormat("{\"kind\":\"admin#reports#activity\",\"items\":[]}"), "gws.login");
   EXPECT_EQ(DetectSignInFormat("  "), "");
   EXPECT_EQ(DetectSignInFormat("hello world"), "");
-  EXPECT_EQ(SignInFormats().size(), 14u);  // the eight API formats, five portal / SIEM exports, ECS
+  EXPECT_EQ(SignInFormats().size(), 15u);  // the eight API formats, six portal / SIEM exports, ECS
 }
 
 }  // namespace

@@ -357,3 +357,20 @@ TEST(EcsTest, KibanaCsvReport) {
 
 }  // namespace
 }  // namespace impostor
+
+namespace impostor {
+namespace {
+
+TEST(ExportsTest, GoogleAdminConsoleLoginAudit) {
+  ReadOutput out = ReadExport("gws_admin_login_audit.csv", "gws.admin");
+  ASSERT_EQ(out.signins.size(), 2u);
+  EXPECT_EQ(out.signins[0].account, "kim@example.com");
+  EXPECT_EQ(out.signins[0].time_ms, Iso("2024-05-20T18:19:04Z"));  // PDT is UTC-7
+  EXPECT_EQ(out.signins[0].outcome, Outcome::kSuccess);
+  EXPECT_EQ(out.signins[1].outcome, Outcome::kFailure);
+  ASSERT_EQ(out.signins[1].vendor_risk_events.size(), 1u);
+  EXPECT_EQ(out.stats.skipped_by_kind.at("gws admin event Logout"), 1u);
+}
+
+}  // namespace
+}  // namespace impostor

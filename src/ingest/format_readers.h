@@ -142,6 +142,8 @@ std::unique_ptr<RowReader> MakeAsimAuthenticationReader();
 std::unique_ptr<RowReader> MakeSentinelCloudTrailReader();
 // Sentinel GoogleWorkspaceReports table (ActorEmail, SrcIpAddr, EventName ...).
 std::unique_ptr<RowReader> MakeSentinelGwsReader();
+// Google Admin console login audit CSV export (Event name, User, IP address, Date).
+std::unique_ptr<RowReader> MakeGwsAdminReader();
 // Kibana CSV report of ECS documents (@timestamp, user.name, source.ip ...).
 std::unique_ptr<RowReader> MakeEcsReader();
 

@@ -243,7 +243,7 @@ std::vector<std::string> SignInFormats() {
   return {"entra.graph",    "entra.diagnostic", "entra.loganalytics",  "okta.systemlog",
           "gws.login",      "aws.cloudtrail",   "ocsf.authentication", "csv",
           "entra.download", "okta.flat",        "asim.authentication", "aws.sentinel",
-          "gws.sentinel",   "ecs"};
+          "gws.sentinel",   "gws.admin",        "ecs"};
 }
 
 namespace ingest {
@@ -287,6 +287,7 @@ std::unique_ptr<RowReader> MakeRowReader(const std::string& format,
   if (format == "aws.sentinel") return MakeSentinelCloudTrailReader();
   if (format == "gws.sentinel") return MakeSentinelGwsReader();
   if (format == "ecs") return MakeEcsReader();
+  if (format == "gws.admin") return MakeGwsAdminReader();
   return nullptr;
 }
 
@@ -311,6 +312,8 @@ constexpr CsvCandidate kCsvCandidates[] = {
     {"entra.download", "CSV with \"Date (UTC)\" and Username columns (Entra admin centre download)", 3},
     {"entra.loganalytics", "CSV with UserPrincipalName/UserId and TimeGenerated/CreatedDateTime columns "
                            "(SigninLogs / AADNonInteractiveUserSignInLogs export)", 2},
+    {"gws.admin", "CSV with \"Event name\", User, \"IP address\" and Date columns (Google Admin console "
+                  "login audit export)", 4},
     {"ecs", "CSV with @timestamp, user.name and source.ip columns (Kibana CSV report of ECS documents)", 3},
     {"csv", "CSV with user, time and ip columns", 3},
 };

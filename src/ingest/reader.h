@@ -39,6 +39,7 @@ namespace impostor {
 //   asim.authentication any Sentinel table in the ASIM Authentication schema (OktaV2_CL, ...)
 //   aws.sentinel       Sentinel AWSCloudTrail table (ConsoleLogin only)
 //   gws.sentinel       Sentinel GoogleWorkspaceReports table (login events)
+//   gws.admin          Google Admin console login audit CSV export
 //   ecs                Elastic Common Schema documents: export lines, _search hits, Kibana CSV
 std::vector<std::string> SignInFormats();
 
