@@ -115,7 +115,13 @@ InputPlan PlanInputs(const std::vector<std::string>& paths, bool classify) {
       Status status;
       if (classify) {
         Result<InputKinds> kinds = ClassifyInput(input);
-        if (!kinds.ok()) status = kinds.status();
+        if (!kinds.ok()) {
+          status = kinds.status();
+        } else if (kinds->people && input != path) {
+          // The people reader opens plain files only; an archive member would stop the scan.
+          status = Status::Unsupported(input + ": people records inside an archive are not read; extract the "
+                                               "file and pass it on its own");
+        }
       } else {
         Result<std::unique_ptr<ingest::InputSource>> source = ingest::InputSource::Open(input);
         if (!source.ok()) status = source.status();
