@@ -374,3 +374,20 @@ TEST(ExportsTest, GoogleAdminConsoleLoginAudit) {
 
 }  // namespace
 }  // namespace impostor
+
+namespace impostor {
+namespace {
+
+TEST(ExportsTest, TableFormatInTestFixtureWrappers) {
+  // {test_name, event{...}} wrappers around a flat Sentinel row: the row reader reads the event.
+  ReadOutput out = ReadText(
+      "{\"test_name\":\"t\",\"event\":{\"TimeGenerated\":\"2025-06-19T02:06:05Z\",\"EventType\":\"Logon\","
+      "\"TargetUsername\":\"ann@example.com\",\"SrcIpAddr\":\"198.51.100.5\",\"EventResult\":\"Success\"}}\n",
+      testing_util::Forced("asim.authentication"));
+  ASSERT_TRUE(out.status.ok()) << out.status.message();
+  ASSERT_EQ(out.signins.size(), 1u);
+  EXPECT_EQ(out.signins[0].account, "ann@example.com");
+}
+
+}  // namespace
+}  // namespace impostor

@@ -118,7 +118,8 @@ class ReadRun {
         Reject(span.line, e == simdjson::INCORRECT_TYPE ? "event: not an object" : ingest::JsonError(e), text);
         return;
       }
-      Deliver(reader(inner, ctx_, &signin), std::move(signin), span.line, text);
+      Deliver(flat_ != nullptr ? FlatRecord(inner, &signin) : reader(inner, ctx_, &signin), std::move(signin),
+              span.line, text);
       return;
     }
     ingest::RecordResult result = flat_ != nullptr ? FlatRecord(object, &signin) : reader(object, ctx_, &signin);
