@@ -34,8 +34,10 @@ Finding DeviceFinding(const char* id, const std::string& device, const DeviceCon
   return f;
 }
 
+// "host (account)", or "host (account, by hardware serial ...)" when the device's
+// own records do not name the account.
 std::string HostLabel(const std::string& device, const std::vector<const DeviceObservation*>& obs,
-                      const std::string& account) {
+                      const DeviceContext& ctx) {
   std::string host = device;
   for (const DeviceObservation* o : obs) {
     if (!o->hostname.empty()) {
@@ -43,7 +45,11 @@ std::string HostLabel(const std::string& device, const std::vector<const DeviceO
       break;
     }
   }
-  return account.empty() ? host : host + " (" + account + ")";
+  const std::string account = ctx.AccountOf(device);
+  if (account.empty()) return host;
+  const std::string link = ctx.AccountLinkOf(device);
+  const bool own = link.empty() || link.rfind("the ", 0) == 0;
+  return host + " (" + account + (own ? "" : ", by " + link) + ")";
 }
 
 // ---- ICU time zones.
@@ -162,7 +168,7 @@ void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, Finding
       f.severity = Severity::kMedium;
       f.confidence = 0.5;
     }
-    f.explanation = HostLabel(device, obs, account) + ": " + (best ? best_match.why : "one USB device is keyboard, pointer and mass storage at once (composite gadget pattern)");
+    f.explanation = HostLabel(device, obs, ctx) + ": " + (best ? best_match.why : "one USB device is keyboard, pointer and mass storage at once (composite gadget pattern)");
     if (best && pattern) f.explanation += "; also keyboard + pointer + mass storage from one device";
     f.explanation += " — remote hands-on control without remote-control software";
     f.evidence.push_back(DeviceEvidence(*ev));
@@ -273,7 +279,7 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     }
     f.first_seen = first == INT64_MAX ? 0 : first;
     f.last_seen = last;
-    f.explanation = HostLabel(device, obs, account) + ": " + names;
+    f.explanation = HostLabel(device, obs, ctx) + ": " + names;
     if (burst) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "; %d remote-control tools within %.0f days of first check-in", early, window_days);
@@ -365,7 +371,7 @@ void DetectLocaleMismatch(const DeviceContext& ctx, const DetectorParams& params
     f.last_seen = obs.back()->time;
     std::string claim = person->timezone.empty() ? "claimed country " + ToUpper2(person->country)
                                                  : "claimed zone " + person->timezone;
-    f.explanation = HostLabel(device, obs, account) + ": device time zone " + device_zone + " (" +
+    f.explanation = HostLabel(device, obs, ctx) + ": device time zone " + device_zone + " (" +
                     FormatOffset(device_offset) + (device_region.empty() ? "" : ", " + device_region) + ") vs " + claim +
                     " (" + FormatOffset(claimed_offset) + ")";
     if (!layouts.empty()) {
@@ -461,7 +467,7 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     std::string claim = person->city.empty() ? claimed_country : person->city + ", " + claimed_country;
     char buf[160];
     std::snprintf(buf, sizeof buf, ": located on %d of %d days away from claimed home %s", away, located, claim.c_str());
-    f.explanation = HostLabel(device, obs, account) + buf + "; seen at " + seen_place;
+    f.explanation = HostLabel(device, obs, ctx) + buf + "; seen at " + seen_place;
     if (seen_km > 0) f.explanation += " (" + FormatThousands(seen_km) + " km away)";
     bool at_ship_to = false;
     if (!person->ship_to.empty() && !seen_place.empty()) {
