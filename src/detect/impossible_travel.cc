@@ -210,8 +210,16 @@ class ImpossibleTravelDetector final : public SignInDetector {
     const bool anonymized = any_flags & (kAnonymizer | kTor | kHosting | kVendorProxy);
     const bool one_org_egress = any_flags & kOrgEgress;
 
-    int sev = corridor ? static_cast<int>(Severity::kCritical) : static_cast<int>(Severity::kHigh);
-    if (anonymized) --sev;
+    // Severity as measured on honest look-alikes: travellers whose phone roams
+    // home-routed, carriers' far-away gateways and personal VPNs make clean-looking
+    // impossible pairs every day, so a leg alone is Medium context for the risk
+    // model. Only a watched corridor with neither end on a VPN, relay or mobile
+    // carrier is an alert on its own.
+    const bool mobile = any_flags & kMobile;
+    int sev;
+    if (corridor && !anonymized && !mobile) sev = static_cast<int>(Severity::kCritical);
+    else if (corridor || (!anonymized && !mobile)) sev = static_cast<int>(Severity::kMedium);
+    else sev = static_cast<int>(Severity::kLow);
     // One end on the organisation's own egress: that address places the company's
     // VPN concentrator, not the person (the complaint behind MDCA docs #661). Kept
     // as context, never an alert; both ends on it were dropped in Judge().
@@ -222,7 +230,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (ratio > 5) conf += 0.1;
     if (corridor) conf += 0.1;
     if (anonymized) conf -= 0.2;
-    if (any_flags & kMobile) conf -= 0.15;
+    if (mobile) conf -= 0.15;
     if (one_org_egress) conf -= 0.2;
 
     Finding f;

@@ -54,13 +54,15 @@ class SharedEgressDetector final : public SignInDetector {
     if (state_.size() <= ctx.account) state_.resize(ctx.account + 1);
     AccountEgress& a = state_[ctx.account];
     if (a.tenant == 0 && !s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
-    Remember(ctx.account, *s.ip, s.time_ms);
-    touched_ips_.insert(*s.ip);
+    // An IPv6 home is its /64: its devices rotate privacy addresses inside it.
+    const IpAddress home = s.ip->HomePrefix();
+    Remember(ctx.account, home, s.time_ms);
+    touched_ips_.insert(home);
     // Evidence is kept only for addresses that already have two accounts: most
     // addresses never do, and a copied sign-in per address is most of the memory.
-    auto shared = index_.find(*s.ip);
-    if (shared != index_.end() && shared->second.size() >= 2 && first_.find(*s.ip) == first_.end())
-      first_.emplace(*s.ip, s);
+    auto shared = index_.find(home);
+    if (shared != index_.end() && shared->second.size() >= 2 && first_.find(home) == first_.end())
+      first_.emplace(home, s);
   }
 
   void Finish(FindingSink& sink) override {
@@ -95,16 +97,16 @@ class SharedEgressDetector final : public SignInDetector {
       Finding f;
       f.detector = kId;
       f.entity_type = "ip";
-      f.entity = ip.ToString();
+      f.entity = ip.HomeKey();
       f.key = std::string(kId) + "|" + f.entity;
       f.related.assign(names.begin(), names.end());
-      if (tenants.size() >= 2) {
-        f.severity = Severity::kHigh;
-        f.confidence = 0.7;
-      } else if (recent.size() >= 3) {
+      // One shared address is one identifier: couples at two employers, flatmates
+      // and coworking desks share one too. It is context for farm.colocation (which
+      // needs the devices) and the risk model, never an alert on its own.
+      if (tenants.size() >= 2 && recent.size() >= 3) {
         f.severity = Severity::kMedium;
         f.confidence = 0.5;
-      } else if (recent.size() > opt_.household_accounts) {
+      } else if (tenants.size() >= 2 || recent.size() > opt_.household_accounts) {
         f.severity = Severity::kLow;
         f.confidence = 0.3;
       } else {
