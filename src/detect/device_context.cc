@@ -141,15 +141,18 @@ void DeviceContext::JoinDevicesToAccounts() {
     for (const Person& p : *ev_.people) add_account(p.user);
   for (const auto& [id, list] : by_device_) {
     if (device_account_.count(id)) continue;
-    std::string serial, host, local_user;
+    std::string serial, serial_text, host, local_user;
     for (const DeviceObservation* o : list) {
-      if (serial.empty() && MeaningfulSerial(o->serial)) serial = AsciiLower(o->serial);
+      if (serial.empty() && MeaningfulSerial(o->serial)) {
+        serial = AsciiLower(o->serial);
+        serial_text = o->serial;
+      }
       if (host.empty() && MeaningfulHostname(o->hostname)) host = AsciiLower(o->hostname);
       if (local_user.empty() && !o->user.empty() && o->user.find('@') == std::string::npos) local_user = AsciiLower(o->user);
     }
     if (auto it = by_serial.find(serial); !serial.empty() && it != by_serial.end() && it->second.size() == 1) {
       device_account_[id] = *it->second.begin();
-      device_link_[id] = "hardware serial " + serial + " of device " + serial_device[serial];
+      device_link_[id] = "hardware serial " + serial_text + " of device " + serial_device[serial];
     } else if (auto h = by_host.find(host); !host.empty() && h != by_host.end() && h->second.size() == 1) {
       device_account_[id] = *h->second.begin();
       device_link_[id] = "host name " + host + " of device " + host_device[host];

@@ -99,7 +99,7 @@ TEST(ImpossibleTravelTest, VpnEndIsDemotedButKept) {
   vpn.net.list_name = "Astrill";
   h.Feed(vpn);
   ASSERT_EQ(h.findings().size(), 1u);
-  EXPECT_EQ(h.findings()[0].severity, Severity::kHigh);  // Critical corridor, one level down
+  EXPECT_EQ(h.findings()[0].severity, Severity::kMedium);  // a corridor through a VPN: context
   EXPECT_NE(h.findings()[0].explanation.find("Shenyang, CN end is VPN"), std::string::npos);
 }
 
