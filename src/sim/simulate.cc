@@ -338,12 +338,15 @@ void GenerateAccount(const World& w, int ai, std::vector<Event>* out) {
         push(t0 + static_cast<TimeMs>(rng.Uniform(0.2, 6) * kMsPerHour), op.direct,
              rng.Chance(0.5) ? Dev::kPhone : Dev::kBrowser, op.city);
       }
-      // ... or through a VPN / hosting exit in the US.
+      // ... or through a VPN / hosting exit or a rented residential proxy in the US.
+      auto exit_ip = [&]() -> const SimIp& {
+        return op.proxies.empty() ? op.vpn : op.proxies[rng.Below(op.proxies.size())];
+      };
       if (rng.Chance(hard ? 0.6 : 0.35)) {
-        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 7) * kMsPerHour), op.vpn, Dev::kBrowser, op.city);
+        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 7) * kMsPerHour), exit_ip(), Dev::kBrowser, op.city);
       }
       if (rng.Chance(0.3)) {
-        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 8) * kMsPerHour), hard ? op.vpn : op.direct, Dev::kPhone,
+        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 8) * kMsPerHour), hard ? exit_ip() : op.direct, Dev::kPhone,
              op.city);
       }
     }

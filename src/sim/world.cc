@@ -411,7 +411,7 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
     }
     a.lookalikes |= kLkItRmm;
   }
-  for (int i : some(0.02)) {
+  for (int i : some(0.035)) {
     // Privacy-minded employees with a consumer VPN: exits at home or abroad, often.
     SimAccount& a = w->accounts[i];
     std::vector<uint32_t> blocks = rng.Chance(0.5) ? ips.InCountry(NetKind::kVpn, cat.cities[a.home_city].country)
@@ -500,6 +500,17 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
       if (vpn_us.empty()) vpn_us = ips.OfKind(NetKind::kVpn);
       op.vpn = AllocateFrom(ips, vpn_us, rng, &used);
       if (!op.vpn.valid()) op.vpn = AllocateFrom(ips, ips.OfKind(NetKind::kHosting), rng, &used);
+      // Careful operators rent residential proxies in the claimed country instead:
+      // nothing flags them, and the same few lines serve every identity they run.
+      if (rng.Chance(hard ? 0.6 : 0.15)) {
+        std::vector<int> us_cities;
+        for (size_t c = 0; c < cat.cities.size(); ++c)
+          if (cat.cities[c].country == "US") us_cities.push_back(static_cast<int>(c));
+        for (int p = 0, n = rng.Int(3, 8); p < n && !us_cities.empty(); ++p) {
+          SimIp proxy = Allocate(ips, NetKind::kResidential, rng.Pick(us_cities), rng, &used);
+          if (proxy.valid()) op.proxies.push_back(proxy);
+        }
+      }
       op.voip_phone = "+1" + std::to_string(rng.Int(201, 989)) + "555" + Digits(rng, 4);
       op.authenticator_id = Guid(rng);
       op.us_hours_share = hard ? 1.0 : (easy ? 0.2 : rng.Uniform(0.3, 0.7));

@@ -122,6 +122,9 @@ struct SimOperator {
   std::string id;
   int city = 0;
   SimIp direct, vpn;
+  // Residential proxies (careful operators): home lines in the claimed country that
+  // the operator rents; empty = the operator uses `vpn`.
+  std::vector<SimIp> proxies;
   std::vector<int> accounts;
   std::string voip_phone, authenticator_id;
   double us_hours_share = 0.5;
