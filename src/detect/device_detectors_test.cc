@@ -347,12 +347,16 @@ TEST(SharedEgressTest, TwoTenantsOnOneHomeIpAndStateRoundTrip) {
   vpn.net.is_anonymizer = true;
   h.Feed(a);
   h.Feed(vpn);
+  a.time_ms += 2 * kMsPerDay;  // a home line: used on two days (the count survives the save)
+  h.Feed(a);
   std::vector<std::pair<std::string, std::string>> saved;
   h.detector().SaveState(h.profiles(), &saved);
   ASSERT_EQ(saved.size(), 1u);  // only a@x.com has residential state
   // A second run, from the saved state only.
   testing::Harness h2(MakeSharedEgressDetector({}));
   for (auto& [entity, blob] : saved) ASSERT_TRUE(h2.detector().LoadState(h2.profiles(), entity, blob).ok());
+  h2.Feed(b);
+  b.time_ms += kMsPerDay;
   h2.Feed(b);
   CollectingSink sink;
   h2.detector().Finish(sink);
@@ -370,6 +374,8 @@ TEST(SharedEgressTest, AHouseholdIsContextThreeAccountsOfTwoTenantsAreMedium) {
       SignIn s = testing::At("p" + std::to_string(i) + "@x.com", "2024-05-01T09:00:00Z", "73.1.1.1", 36.17, -115.14, "US");
       s.tenant = i == 2 ? "t2" : "t1";
       h.Feed(s);
+      s.time_ms += kMsPerDay;
+      h.Feed(s);
     }
     CollectingSink sink;
     h.detector().Finish(sink);
@@ -381,6 +387,20 @@ TEST(SharedEgressTest, AHouseholdIsContextThreeAccountsOfTwoTenantsAreMedium) {
   auto three = run(3);
   ASSERT_EQ(three.size(), 1u);
   EXPECT_EQ(three[0].severity, Severity::kMedium);
+}
+
+TEST(SharedEgressTest, ACarriersRotatingNatAddressLinksNoOne) {
+  // Each account used the address once, on one day: a carrier handing it out.
+  testing::Harness h(MakeSharedEgressDetector({}));
+  for (int i = 0; i < 4; ++i) {
+    SignIn s = testing::At("m" + std::to_string(i) + "@x.com", "2024-05-01T09:00:00Z", "70.55.218.96", 43.7, -79.5, "CA");
+    s.time_ms += i * kMsPerHour;
+    s.tenant = i % 2 ? "t1" : "t2";
+    h.Feed(s);
+  }
+  CollectingSink sink;
+  h.detector().Finish(sink);
+  EXPECT_TRUE(sink.findings.empty());
 }
 
 TEST(WorkHoursTest, ShenyangDaytimeAgainstUsHomeCountry) {
