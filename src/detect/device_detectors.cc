@@ -274,8 +274,11 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     Finding f = DeviceFinding("endpoint.rmm_tools", device, ctx);
     int sev;
     double conf;
+    // IT installs two remote-support tools on day 0 as readily as a facilitator
+    // does: a burst is Medium evidence for the risk model, High only next to a
+    // consumer VPN client or jiggler (the operator's kit).
     if (burst) {
-      sev = static_cast<int>(Severity::kHigh);
+      sev = static_cast<int>(Severity::kMedium);
       conf = 0.7;
     } else if (rmm.size() >= 2) {
       sev = static_cast<int>(Severity::kMedium);

@@ -147,7 +147,7 @@ TEST(IpKvmTest, CompositeKeyboardMouseStoragePattern) {
   EXPECT_NE(f[0].explanation.find("composite"), std::string::npos);
 }
 
-TEST(RmmToolsTest, TwoToolsSoonAfterFirstCheckInIsHighAllowListSilences) {
+TEST(RmmToolsTest, TwoToolsSoonAfterFirstCheckInIsMediumWithAVpnClientHighAllowListSilences) {
   std::vector<DeviceObservation> obs = {
       CheckIn("d1", "a@x.com", "2024-05-01T09:00:00Z", "73.1.1.1", ""),
       Program("d1", "2024-05-02T09:00:00Z", "AnyDesk"),
@@ -158,10 +158,15 @@ TEST(RmmToolsTest, TwoToolsSoonAfterFirstCheckInIsHighAllowListSilences) {
   auto f = Of(RunAll(obs), "endpoint.rmm_tools");
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].entity, "d1");
-  EXPECT_EQ(f[0].severity, Severity::kHigh);
+  EXPECT_EQ(f[0].severity, Severity::kMedium);  // IT installs two tools on day 0 as readily
   EXPECT_EQ(f[0].related, std::vector<std::string>{"a@x.com"});
   EXPECT_NE(f[0].explanation.find("2 remote-control tools within 14 days"), std::string::npos) << f[0].explanation;
   EXPECT_EQ(f[1].severity, Severity::kLow);
+  std::vector<DeviceObservation> kit = obs;
+  kit.push_back(Program("d1", "2024-05-03T09:00:00Z", "Astrill VPN"));  // the operator's kit beside them
+  auto with_vpn = Of(RunAll(kit), "endpoint.rmm_tools");
+  ASSERT_EQ(with_vpn.size(), 2u);
+  EXPECT_EQ(with_vpn[0].severity, Severity::kHigh);
   auto allowed = Of(RunAll(obs, {}, {}, {}, "endpoint.rmm_tools: {allow: [TeamViewer]}"), "endpoint.rmm_tools");
   ASSERT_EQ(allowed.size(), 1u);
   EXPECT_EQ(allowed[0].entity, "d1");

@@ -5,11 +5,18 @@
 #include <cstring>
 
 #include "common/geo.h"
+#include "common/strings.h"
 #include "detect/evidence.h"
 
 namespace impostor {
 
 namespace {
+
+bool IsPhoneOs(const std::string& os) {
+  const std::string lower = AsciiLower(os);
+  return lower.find("android") != std::string::npos || lower.rfind("ios", 0) == 0 ||
+         lower.find("iphone") != std::string::npos || lower.find("ipados") != std::string::npos;
+}
 
 constexpr char kId[] = "signin.impossible_travel";
 
@@ -20,6 +27,7 @@ enum PointFlags : uint8_t {
   kMobile = 8,
   kTor = 16,
   kVendorProxy = 32,
+  kPhone = 64,  // signed in from a phone OS: data roaming is routed through the home carrier
 };
 
 // A located sign-in, compact (48 bytes): what is needed to judge a later pair
@@ -157,6 +165,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (s.net.is_mobile) p.flags |= kMobile;
     if (s.net.is_tor) p.flags |= kTor;
     if (s.vendor_proxy) p.flags |= kVendorProxy;
+    if (IsPhoneOs(s.os)) p.flags |= kPhone;
     return p;
   }
 
@@ -200,6 +209,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (p.flags & kVendorProxy) return "proxy";
     if (p.flags & kOrgEgress) return "corporate egress";
     if (p.flags & kMobile) return "mobile carrier";
+    if (p.flags & kPhone) return "a phone (roaming data is routed through the home carrier)";
     return "";
   }
 
@@ -215,7 +225,9 @@ class ImpossibleTravelDetector final : public SignInDetector {
     // impossible pairs every day, so a leg alone is Medium context for the risk
     // model. Only a watched corridor with neither end on a VPN, relay or mobile
     // carrier is an alert on its own.
-    const bool mobile = any_flags & kMobile;
+    // A phone abroad roams home-routed: its address places its home carrier's
+    // gateway, not the phone, so a phone end is as vague as a carrier's.
+    const bool mobile = any_flags & (kMobile | kPhone);
     int sev;
     if (corridor && !anonymized && !mobile) sev = static_cast<int>(Severity::kCritical);
     else if (corridor || (!anonymized && !mobile)) sev = static_cast<int>(Severity::kMedium);

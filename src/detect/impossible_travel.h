@@ -16,7 +16,8 @@
 //
 // Severity (docs/severity.md): Critical on a corridor (one end in the account's
 // home country, the other in a watch country such as CN, RU, KP) with neither end
-// a VPN, Tor, hosting, relay or mobile-carrier address; Medium for a corridor with
+// a VPN, Tor, hosting, relay or mobile-carrier address nor a phone (roaming data is
+// routed through the home carrier, so a phone abroad appears at home); Medium for a corridor with
 // such an end, or any other leg with clean ends; Low for other legs with such an
 // end (kept, never dropped: the operators use VPNs). A leg alone is context for
 // the risk model: honest travellers make them daily (home-routed roaming, carriers'
