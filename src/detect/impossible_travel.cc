@@ -232,6 +232,11 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (corridor && !anonymized && !mobile) sev = static_cast<int>(Severity::kCritical);
     else if (corridor || (!anonymized && !mobile)) sev = static_cast<int>(Severity::kMedium);
     else sev = static_cast<int>(Severity::kLow);
+    // The IPv4 and IPv6 addresses of one network: a dual-stack home line whose two
+    // families the GeoIP data places in different cities. One place, seen twice.
+    const bool dual_stack = j.from.ip != IpAddress() && j.to.ip != IpAddress() && j.from.ip.is_v4 != j.to.ip.is_v4 &&
+                            j.from.asn != 0 && j.from.asn == j.to.asn;
+    if (dual_stack) sev = static_cast<int>(Severity::kInformational);
     // One end on the organisation's own egress: that address places the company's
     // VPN concentrator, not the person (the complaint behind MDCA docs #661). Kept
     // as context, never an alert; both ends on it were dropped in Judge().
@@ -244,6 +249,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (anonymized) conf -= 0.2;
     if (mobile) conf -= 0.15;
     if (one_org_egress) conf -= 0.2;
+    if (dual_stack) conf -= 0.4;
 
     Finding f;
     f.detector = kId;
@@ -270,6 +276,9 @@ class ImpossibleTravelDetector final : public SignInDetector {
       if (!label.empty()) explanation += "; " + places_[end->place] + " end is " + label;
     }
     if (corridor) explanation += "; corridor " + UnpackCountry(j.from.country) + "↔" + UnpackCountry(j.to.country);
+    if (dual_stack)
+      explanation += "; IPv4 and IPv6 of one network (AS" + std::to_string(j.from.asn) +
+                     "): one dual-stack line geolocated twice, context only";
     f.explanation = std::move(explanation);
 
     // Evidence in time order: the stored end is rebuilt from state.
@@ -295,6 +304,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     w.Field("to_country", UnpackCountry(j.to.country));
     w.Field("corridor", corridor);
     w.Field("anonymized_end", anonymized);
+    w.Field("dual_stack", dual_stack);
     w.Field("home_country", UnpackCountry(profile.HomeCountry()));
     w.EndObject();
     sink.OnFinding(std::move(f));

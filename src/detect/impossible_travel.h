@@ -23,7 +23,8 @@
 // the risk model: honest travellers make them daily (home-routed roaming, carriers'
 // distant gateways, personal VPNs). Informational when one end is the
 // organisation's own egress (it places the company's VPN concentrator, not the
-// person); dropped when both ends are, or the IPs are equal (a re-geolocated address).
+// person) or the ends are the IPv4 and IPv6 addresses of one network (a dual-stack
+// line the GeoIP data places twice); dropped when both ends are, or the IPs are equal (a re-geolocated address).
 //
 // Thread safety: see SignInDetector.
 #ifndef IMPOSTOR_DETECT_IMPOSSIBLE_TRAVEL_H_
