@@ -87,6 +87,7 @@ struct ScanArgs {
   bool no_faces = false;
   bool strict = false;
   std::string model;
+  bool no_model = false;
   double min_risk = 20;
   size_t top = 50;
   int threads = 2;
@@ -139,7 +140,14 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.db_path = a.db;
   options.threads = a.threads;
   options.photo_faces = !a.no_faces;
-  options.model_path = a.model;
+  // The shipped model scores by default; --model replaces it, --no-model turns it off.
+  options.model_path = a.no_model ? "" : a.model.empty() ? DefaultModelPath(ctx.data_dir) : a.model;
+  if (!a.no_model && a.model.empty() && !FileExists(options.model_path)) {
+    if (!a.quiet)
+      std::fprintf(stderr, "impostor: no shipped risk model at %s; scanning without risk scores "
+                           "(pass --model FILE, or --no-model to silence this)\n", options.model_path.c_str());
+    options.model_path.clear();
+  }
   options.min_risk = a.min_risk;
   options.progress = [&](const std::string& input, uint64_t done, uint64_t total, uint64_t records) {
     if (input != current) {
@@ -248,7 +256,10 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", args->threads, "Enrichment threads")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
   cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
-  cmd->add_option("--model", args->model, "Score every account 0-100 with this risk model (models/risk_model.json)");
+  cmd->add_option("--model", args->model,
+                  "Score every account and persona 0-100 with this risk model instead of the shipped one "
+                  "(models/risk_model.json)");
+  cmd->add_flag("--no-model", args->no_model, "Do not score accounts with the risk model (detector findings only)");
   cmd->add_option("--min-risk", args->min_risk, "Report risk.account scores from this value up")->capture_default_str();
   cmd->add_flag("--no-faces", args->no_faces, "Hash whole photos only, no face regions (much faster)");
   cmd->add_flag("--strict", args->strict,
@@ -263,7 +274,8 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "                                                    day 2 continues where day 1 stopped\n"
       "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
       "  impostor scan --config impostor.yaml signins/*.jsonl people.csv devices/*.jsonl mfa/*.jsonl\n"
-      "  impostor scan --model models/risk_model.json world/signins/* world/devices/* world/people.csv\n"
+      "  impostor scan world/signins/* world/devices/* world/people.csv   scored by the shipped model\n"
+      "  impostor scan --no-model signins.jsonl            detector findings only, no risk scores\n"
       "  impostor scan exports/*.csv SigninLogs.zip         portal / Sentinel exports; each zip member an input\n"
       "  impostor scan --strict logs/*                     stop at the first file no reader takes\n"
       "\n"

@@ -89,4 +89,13 @@ uint64_t IpAddress::PrefixKey() const {
   return key;
 }
 
+IpAddress IpAddress::HomePrefix() const {
+  IpAddress prefix = *this;
+  if (!is_v4)
+    for (int i = 8; i < 16; ++i) prefix.bytes[i] = 0;
+  return prefix;
+}
+
+std::string IpAddress::HomeKey() const { return is_v4 ? ToString() : HomePrefix().ToString() + "/64"; }
+
 }  // namespace impostor

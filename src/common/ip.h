@@ -27,6 +27,12 @@ struct IpAddress {
   // The /24 (IPv4) or /48 (IPv6) prefix as a 64-bit key, used to spot an IPv4/IPv6
   // or same-subnet flip of one place.
   uint64_t PrefixKey() const;
+  // The text that names one subscriber line: the address itself for IPv4, the /64
+  // prefix for IPv6 ("2001:db8:1:2::/64"), since a home's devices rotate through
+  // privacy addresses inside the /64 its router is delegated.
+  std::string HomeKey() const;
+  // The address HomeKey() names: itself for IPv4, the /64 with host bits cleared for IPv6.
+  IpAddress HomePrefix() const;
 
   bool operator==(const IpAddress& o) const { return bytes == o.bytes; }
   bool operator!=(const IpAddress& o) const { return !(*this == o); }

@@ -50,7 +50,9 @@ class AtypicalLocationDetector final : public SignInDetector {
     const bool common = OrgCommon(*ctx.profiles, c);
     Finding f = AccountFinding(kId, s);
     f.key = std::string(kId) + "|" + s.account + "|country:" + UnpackCountry(c);
-    f.severity = watch ? Severity::kHigh : common ? Severity::kLow : Severity::kMedium;
+    // A new country is one weak signal (travellers make them every week): context
+    // for the risk model, Medium at most, even for a watched country.
+    f.severity = watch ? Severity::kMedium : common ? Severity::kInformational : Severity::kLow;
     f.confidence = watch ? 0.6 : common ? 0.25 : 0.45;
     if (s.net.is_mobile) f.confidence -= 0.1;
     f.title = "Sign-in from a country new for the account";

@@ -32,7 +32,7 @@ TEST(AtypicalLocationTest, NewCountryAfterLearningIsReported) {
   h.Feed(s);
   ASSERT_EQ(h.findings().size(), 1u);
   EXPECT_EQ(h.findings()[0].key, "signin.atypical_location|a@x|country:RU");
-  EXPECT_EQ(h.findings()[0].severity, Severity::kHigh);  // watch country
+  EXPECT_EQ(h.findings()[0].severity, Severity::kMedium);  // watch country: one signal, Medium at most
   EXPECT_NE(h.findings()[0].explanation.find("first sign-in from Moscow, RU"), std::string::npos);
   // Once seen, the country is part of the baseline.
   h.Feed(s);
@@ -51,7 +51,7 @@ TEST(AtypicalLocationTest, LearningEndsAfterFourteenDaysEvenWithFewSignIns) {
   h.Feed(At("c@x", "2024-04-01T14:00:00Z", "73.1.1.1", 40.7, -74.0, "US"));
   h.Feed(At("c@x", "2024-04-16T14:00:00Z", "5.1.1.1", 48.85, 2.35, "FR"));
   ASSERT_EQ(h.findings().size(), 1u);
-  EXPECT_EQ(h.findings()[0].severity, Severity::kMedium);
+  EXPECT_EQ(h.findings()[0].severity, Severity::kLow);
 }
 
 TEST(AtypicalLocationTest, OrganisationCommonCountryWeighsLess) {
@@ -61,7 +61,7 @@ TEST(AtypicalLocationTest, OrganisationCommonCountryWeighsLess) {
   for (int i = 0; i < 10; ++i) Learn(h, "user" + std::to_string(i) + "@x", i < 5 ? "US" : "CA");
   h.Feed(At("user0@x", "2024-04-20T14:00:00Z", "24.1.1.1", 43.65, -79.38, "CA"));
   ASSERT_EQ(h.findings().size(), 1u);
-  EXPECT_EQ(h.findings()[0].severity, Severity::kLow);
+  EXPECT_EQ(h.findings()[0].severity, Severity::kInformational);
 }
 
 TEST(AtypicalLocationTest, NewAsnInKnownCountryIsLowWhenEnabled) {

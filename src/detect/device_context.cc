@@ -1,6 +1,7 @@
 #include "detect/device_context.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 
 #include "common/json_writer.h"
@@ -37,8 +38,12 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
         if (other_user.empty()) other_user = o->user;
       }
       std::string user = mdm_user.empty() ? other_user : mdm_user;
-      if (!user.empty()) device_account_[id] = user;
+      if (!user.empty()) {
+        device_account_[id] = user;
+        device_link_[id] = mdm_user.empty() ? "the inventory's user" : "the MDM check-in's user";
+      }
     }
+    JoinDevicesToAccounts();
   }
   if (ev_.people) {
     for (const Person& p : *ev_.people) {
@@ -74,6 +79,93 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
     for (auto& [ip, accounts] : ip_accounts) ip_facts_[ip].accounts = static_cast<uint32_t>(accounts.size());
     for (auto& [key, sum] : sums) gazetteer_[key] = {sum.first / counts[key], sum.second / counts[key]};
   }
+}
+
+namespace {
+
+// Hardware serials and host names that stand for no one device: placeholders that
+// virtual machines and unconfigured firmware report.
+bool MeaningfulSerial(const std::string& serial) {
+  if (serial.size() < 5) return false;
+  const std::string s = AsciiLower(serial);
+  for (const char* junk : {"to be filled", "default string", "system serial", "not specified", "none", "0000000",
+                           "123456789", "vmware", "parallels", "virtualbox"}) {
+    if (s.find(junk) != std::string::npos) return false;
+  }
+  return true;
+}
+
+bool MeaningfulHostname(const std::string& host) {
+  const std::string h = AsciiLower(host);
+  return h.size() >= 4 && h != "localhost" && h.rfind("localhost.", 0) != 0 && h != "ubuntu" && h != "debian" &&
+         h != "macbook-pro" && h != "macbook-air" && h != "desktop" && h != "laptop";
+}
+
+}  // namespace
+
+// Fleets deploy osquery with the host identifier, hostname, serial and the local
+// user name, not the identity-provider account; the account is on another
+// inventory's record of the same machine (MDM, Defender). Joins, strongest first:
+// the hardware serial, then the host name (each only when it names one account),
+// then the local user name against the local part of exactly one known account.
+void DeviceContext::JoinDevicesToAccounts() {
+  std::unordered_map<std::string, std::set<std::string>> by_serial, by_host;
+  std::unordered_map<std::string, std::string> serial_device, host_device;
+  for (const auto& [id, list] : by_device_) {
+    auto account = device_account_.find(id);
+    if (account == device_account_.end()) continue;
+    for (const DeviceObservation* o : list) {
+      if (MeaningfulSerial(o->serial)) {
+        const std::string k = AsciiLower(o->serial);
+        by_serial[k].insert(account->second);
+        serial_device.emplace(k, id);
+      }
+      if (MeaningfulHostname(o->hostname)) {
+        const std::string k = AsciiLower(o->hostname);
+        by_host[k].insert(account->second);
+        host_device.emplace(k, id);
+      }
+    }
+  }
+  // Local parts of the known accounts (sign-ins and people records).
+  std::unordered_map<std::string, std::set<std::string>> by_local;
+  auto add_account = [&](const std::string& upn) {
+    const size_t at = upn.find('@');
+    if (at == std::string::npos || at < 3) return;
+    const std::string lower = AsciiLower(upn);
+    by_local[lower.substr(0, at)].insert(lower);
+  };
+  if (ev_.signins)
+    for (const SignIn& s : *ev_.signins) add_account(s.account);
+  if (ev_.people)
+    for (const Person& p : *ev_.people) add_account(p.user);
+  for (const auto& [id, list] : by_device_) {
+    if (device_account_.count(id)) continue;
+    std::string serial, serial_text, host, local_user;
+    for (const DeviceObservation* o : list) {
+      if (serial.empty() && MeaningfulSerial(o->serial)) {
+        serial = AsciiLower(o->serial);
+        serial_text = o->serial;
+      }
+      if (host.empty() && MeaningfulHostname(o->hostname)) host = AsciiLower(o->hostname);
+      if (local_user.empty() && !o->user.empty() && o->user.find('@') == std::string::npos) local_user = AsciiLower(o->user);
+    }
+    if (auto it = by_serial.find(serial); !serial.empty() && it != by_serial.end() && it->second.size() == 1) {
+      device_account_[id] = *it->second.begin();
+      device_link_[id] = "hardware serial " + serial_text + " of device " + serial_device[serial];
+    } else if (auto h = by_host.find(host); !host.empty() && h != by_host.end() && h->second.size() == 1) {
+      device_account_[id] = *h->second.begin();
+      device_link_[id] = "host name " + host + " of device " + host_device[host];
+    } else if (auto l = by_local.find(local_user); !local_user.empty() && l != by_local.end() && l->second.size() == 1) {
+      device_account_[id] = *l->second.begin();
+      device_link_[id] = "local user name " + local_user + " (weak: the account's local part)";
+    }
+  }
+}
+
+std::string DeviceContext::AccountLinkOf(const std::string& device) const {
+  auto it = device_link_.find(device);
+  return it == device_link_.end() ? "" : it->second;
 }
 
 std::string DeviceContext::AccountOf(const std::string& device) const {

@@ -1,5 +1,7 @@
 // DeviceContext: the joins every device detector needs, built once per run:
-// observations grouped by device, device -> assigned account, account -> claimed
+// observations grouped by device, device -> assigned account (its own user, else
+// another inventory's record of the same serial or host name, else its local user
+// name), account -> claimed
 // person, account -> organisation and identity, public IP -> what enrichment
 // learnt about it from the sign-ins, and a small gazetteer (country + city ->
 // coordinates) learnt from the GeoIP answers of the same sign-ins. Internal to
@@ -36,6 +38,9 @@ class DeviceContext {
   const std::map<std::string, std::vector<const DeviceObservation*>>& devices() const { return by_device_; }
 
   std::string AccountOf(const std::string& device) const;          // "" when unknown
+  // How AccountOf was found ("the MDM check-in's user", "hardware serial X of device
+  // Y", "host name ...", "local user name ... (weak)"); "" when unknown.
+  std::string AccountLinkOf(const std::string& device) const;
   const Person* PersonOf(const std::string& account) const;        // the HR record first
   std::string OrgOf(const std::string& account) const;             // person org, sign-in tenant, or e-mail domain
   std::string IdentityOf(const std::string& account) const;        // national id, else name+dob, else the account
@@ -46,10 +51,13 @@ class DeviceContext {
   TimeMs FirstCheckIn(const std::string& device) const;
 
  private:
+  void JoinDevicesToAccounts();
+
   const EvidenceSet& ev_;
   const EndpointCatalog& cat_;
   std::map<std::string, std::vector<const DeviceObservation*>> by_device_;
   std::unordered_map<std::string, std::string> device_account_;
+  std::unordered_map<std::string, std::string> device_link_;
   std::unordered_map<std::string, const Person*> person_of_;
   std::unordered_map<std::string, std::string> tenant_of_;
   std::unordered_map<std::string, IpFacts> ip_facts_;

@@ -34,8 +34,10 @@ Finding DeviceFinding(const char* id, const std::string& device, const DeviceCon
   return f;
 }
 
+// "host (account)", or "host (account, by hardware serial ...)" when the device's
+// own records do not name the account.
 std::string HostLabel(const std::string& device, const std::vector<const DeviceObservation*>& obs,
-                      const std::string& account) {
+                      const DeviceContext& ctx) {
   std::string host = device;
   for (const DeviceObservation* o : obs) {
     if (!o->hostname.empty()) {
@@ -43,7 +45,11 @@ std::string HostLabel(const std::string& device, const std::vector<const DeviceO
       break;
     }
   }
-  return account.empty() ? host : host + " (" + account + ")";
+  const std::string account = ctx.AccountOf(device);
+  if (account.empty()) return host;
+  const std::string link = ctx.AccountLinkOf(device);
+  const bool own = link.empty() || link.rfind("the ", 0) == 0;
+  return host + " (" + account + (own ? "" : ", by " + link) + ")";
 }
 
 // ---- ICU time zones.
@@ -162,7 +168,7 @@ void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, Finding
       f.severity = Severity::kMedium;
       f.confidence = 0.5;
     }
-    f.explanation = HostLabel(device, obs, account) + ": " + (best ? best_match.why : "one USB device is keyboard, pointer and mass storage at once (composite gadget pattern)");
+    f.explanation = HostLabel(device, obs, ctx) + ": " + (best ? best_match.why : "one USB device is keyboard, pointer and mass storage at once (composite gadget pattern)");
     if (best && pattern) f.explanation += "; also keyboard + pointer + mass storage from one device";
     f.explanation += " — remote hands-on control without remote-control software";
     f.evidence.push_back(DeviceEvidence(*ev));
@@ -187,7 +193,37 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
   const double window_days = params.Number("window_days", 14);
   const double min_tools = params.Number("min_tools", 2);
   const bool report_single = params.Flag("report_single_tool", true);
+  const double fleet_share = params.Number("fleet_share", 0.01);
+  const double fleet_min_devices = params.Number("fleet_min_devices", 5);
+  // A remote-control tool that IT deployed is on a good part of the organisation's
+  // fleet; an operator's is on the few laptops the operator controls. Count, per
+  // organisation, the devices that carry each tool.
+  auto org_of_device = [&](const std::string& device) {
+    const std::string account = ctx.AccountOf(device);
+    return account.empty() ? std::string() : ctx.OrgOf(account);
+  };
+  std::map<std::string, size_t> fleet_size;                              // org -> devices
+  std::map<std::pair<std::string, std::string>, size_t> fleet_tool;      // (org, tool) -> devices
   for (const auto& [device, obs] : ctx.devices()) {
+    const std::string org = org_of_device(device);
+    ++fleet_size[org];
+    std::set<std::string> names;
+    for (const DeviceObservation* o : obs) {
+      if (o->removed) continue;
+      SoftwareMatch m = ctx.catalog().MatchSoftware(*o);
+      if (m.kind == SoftwareMatch::Kind::kRmm) names.insert(m.name);
+    }
+    for (const std::string& n : names) ++fleet_tool[{org, n}];
+  }
+  auto fleet_sanctioned = [&](const std::string& org, const std::string& tool) {
+    auto it = fleet_tool.find({org, tool});
+    if (it == fleet_tool.end()) return false;
+    const double devices = static_cast<double>(it->second);
+    return devices >= fleet_min_devices && devices >= fleet_share * static_cast<double>(fleet_size[org]);
+  };
+  for (const auto& [device, obs] : ctx.devices()) {
+    const std::string device_org = org_of_device(device);
+    std::set<std::string> fleet_tools;  // on this device and common in its fleet
     struct Seen {
       std::string name;
       TimeMs first = 0;
@@ -206,6 +242,10 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
         if (a == lname || a == lobs || (!lobs.empty() && lobs.rfind(a, 0) == 0)) allowed = true;
       }
       if (allowed) continue;
+      if (m.kind == SoftwareMatch::Kind::kRmm && fleet_sanctioned(device_org, m.name)) {
+        fleet_tools.insert(m.name);
+        continue;
+      }
       auto& map = m.kind == SoftwareMatch::Kind::kRmm ? rmm : other;
       Seen& s = map[m.name];
       if (!s.obs || o->time < s.first) {
@@ -234,8 +274,11 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     Finding f = DeviceFinding("endpoint.rmm_tools", device, ctx);
     int sev;
     double conf;
+    // IT installs two remote-support tools on day 0 as readily as a facilitator
+    // does: a burst is Medium evidence for the risk model, High only next to a
+    // consumer VPN client or jiggler (the operator's kit).
     if (burst) {
-      sev = static_cast<int>(Severity::kHigh);
+      sev = static_cast<int>(Severity::kMedium);
       conf = 0.7;
     } else if (rmm.size() >= 2) {
       sev = static_cast<int>(Severity::kMedium);
@@ -273,13 +316,18 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     }
     f.first_seen = first == INT64_MAX ? 0 : first;
     f.last_seen = last;
-    f.explanation = HostLabel(device, obs, account) + ": " + names;
+    f.explanation = HostLabel(device, obs, ctx) + ": " + names;
     if (burst) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "; %d remote-control tools within %.0f days of first check-in", early, window_days);
       f.explanation += buf;
     }
     if (first_checkin > 0) f.explanation += " (first check-in " + DayWindow(first_checkin) + ")";
+    if (!fleet_tools.empty()) {
+      std::string list;
+      for (const std::string& t : fleet_tools) list += (list.empty() ? "" : ", ") + t;
+      f.explanation += "; not counted, common in the organisation's fleet: " + list;
+    }
     JsonWriter w(&f.attributes_json);
     f.attributes_json.clear();
     w.BeginObject();
@@ -365,7 +413,7 @@ void DetectLocaleMismatch(const DeviceContext& ctx, const DetectorParams& params
     f.last_seen = obs.back()->time;
     std::string claim = person->timezone.empty() ? "claimed country " + ToUpper2(person->country)
                                                  : "claimed zone " + person->timezone;
-    f.explanation = HostLabel(device, obs, account) + ": device time zone " + device_zone + " (" +
+    f.explanation = HostLabel(device, obs, ctx) + ": device time zone " + device_zone + " (" +
                     FormatOffset(device_offset) + (device_region.empty() ? "" : ", " + device_region) + ") vs " + claim +
                     " (" + FormatOffset(claimed_offset) + ")";
     if (!layouts.empty()) {
@@ -461,7 +509,7 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     std::string claim = person->city.empty() ? claimed_country : person->city + ", " + claimed_country;
     char buf[160];
     std::snprintf(buf, sizeof buf, ": located on %d of %d days away from claimed home %s", away, located, claim.c_str());
-    f.explanation = HostLabel(device, obs, account) + buf + "; seen at " + seen_place;
+    f.explanation = HostLabel(device, obs, ctx) + buf + "; seen at " + seen_place;
     if (seen_km > 0) f.explanation += " (" + FormatThousands(seen_km) + " km away)";
     bool at_ship_to = false;
     if (!person->ship_to.empty() && !seen_place.empty()) {
@@ -568,6 +616,9 @@ DetectorInfo RmmToolsInfo() {
           {{"allow", "[]", "tool names", "sanctioned tools (LOLRMM or program names), not reported"},
            {"window_days", "14", "days", "window after the first check-in in which several tools raise severity"},
            {"min_tools", "2", "count", "distinct tools in the window for the High finding"},
+           {"fleet_share", "0.01", "fraction",
+            "a tool on at least this share of the organisation's devices (and fleet_min_devices) is IT's, not counted"},
+           {"fleet_min_devices", "5", "count", "devices of one organisation carrying a tool before fleet_share can apply"},
            {"report_single_tool", "true", "", "also report one unsanctioned tool (Low)"}}};
 }
 
@@ -601,11 +652,17 @@ DetectorInfo FarmColocationInfo() {
           "cluster", "incubating",
           {{"window_days", "7", "days", "two members must use an identifier within this many days of each other"},
            {"max_members", "12", "count", "identifiers shared by more identities are treated as public (office, hotel, CGNAT)"},
+           {"min_share", "0.5", "fraction",
+            "an account links through an identifier only when it was there on at least this share of the days it was "
+            "seen at all (where it lives, not an office access point or a coworking desk)"},
+           {"min_days", "2", "days", "two accounts link only when both were at the identifier on this many common days"},
+           {"max_farm_identities", "15", "count",
+            "the largest credible farm: a cluster of more identities is public places chained together and is dropped"},
            {"min_identities", "2", "count", "distinct identities for a cluster"},
            {"use_signins", "true", "", "also link accounts through sign-in IPs (residential only)"},
            {"household_identities", "2", "count",
-            "a cluster of at most this many identities at one organisation, with no remote-control tool or IP-KVM, "
-            "is a household (a couple, flatmates): reported as Informational"}}};
+            "a cluster of at most this many identities, with no remote-control tool or IP-KVM, is a household (a "
+            "couple or flatmates, at one employer or two): reported as Informational"}}};
 }
 
 DetectorInfo SharedFactorInfo() {

@@ -1,15 +1,27 @@
-// farm.colocation: identities that share a home.
+// farm.colocation: identities that live in one home.
 //
 // Shared identifiers: a device's public IP and Wi-Fi BSSID at MDM check-in, a
 // residential sign-in IP (enrichment flags: not VPN/Tor/hosting/relay, not a
-// mobile carrier, not the organisation's egress), and the people records'
-// ship-to address. Two accounts of different identities are linked through an
-// identifier when both use it within window_days of each other (the ship-to
-// address has no time). An identifier used by more than max_members identities is
-// public (an office, a hotel, a carrier's NAT) and links nothing: excluded by the
-// data, not by a list of addresses. Linked accounts form clusters (union-find);
-// a cluster's id is its most shared identifier, so the finding key stays stable
-// from run to run.
+// mobile carrier, not the organisation's egress; an IPv6 address counts as its
+// /64), and the people records' ship-to address.
+//
+// A real farm is small and dense: a few identities whose laptops stay at one
+// address for weeks. Public and semi-public places (an office's access points, a
+// coworking space, a café, a carrier's NAT) are excluded by the data, not by a list:
+//  - an identifier used by more than max_members identities links nothing;
+//  - an account links through an identifier only when it is where the account
+//    lives: at least min_share of the days the account was seen at all (a
+//    commuter's office access point, a coworking desk twice a week do not);
+//  - two accounts link only when both were there on at least min_days common days
+//    (within window_days of each other), so one visit joins no one;
+//  - linked accounts form clusters (union-find), and a cluster of more than
+//    max_farm_identities identities is public places chained together, not a
+//    farm: it is dropped and counted.
+// Severity follows what the cluster holds: two identities and no remote-control
+// tool is a household (a couple at one or two employers) and Informational;
+// remote-control tools or an IP-KVM on the members' devices, three or more
+// identities and several employers are what raise it. A cluster's id is its most
+// shared identifier, so the finding key stays stable from run to run.
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -67,6 +79,11 @@ struct UnionFind {
   }
 };
 
+std::string IpIdentifier(const std::string& text) {
+  std::optional<IpAddress> ip = IpAddress::Parse(text);
+  return "ip:" + (ip ? ip->HomeKey() : text);
+}
+
 }  // namespace
 
 void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params, FindingSink& sink) {
@@ -75,6 +92,9 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
   const size_t min_identities = static_cast<size_t>(params.Number("min_identities", 2));
   const bool use_signins = params.Flag("use_signins", true);
   const size_t household_identities = static_cast<size_t>(params.Number("household_identities", 2));
+  const size_t max_farm = static_cast<size_t>(params.Number("max_farm_identities", 15));
+  const double min_share = params.Number("min_share", 0.5);
+  const size_t min_days = static_cast<size_t>(params.Number("min_days", 2));
 
   std::map<std::string, std::vector<Use>> uses;  // identifier -> uses
   std::map<std::string, std::vector<std::string>> devices_of;  // account -> devices
@@ -86,7 +106,8 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (o->time <= 0) continue;
       if (!o->public_ip.empty()) {
         const IpFacts* facts = ctx.FactsOf(o->public_ip);
-        if (!facts || !facts->net || ResidentialEnough(*facts->net)) uses["ip:" + o->public_ip].push_back({account, o->time, o});
+        if (!facts || !facts->net || ResidentialEnough(*facts->net))
+          uses[IpIdentifier(o->public_ip)].push_back({account, o->time, o});
       }
       if (!o->bssid.empty()) uses["bssid:" + o->bssid].push_back({account, o->time, o});
     }
@@ -95,7 +116,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     for (const SignIn& s : *ctx.evidence().signins) {
       if (s.ip_text.empty() || s.account.empty() || s.outcome == Outcome::kFailure) continue;
       if (!ResidentialEnough(s.net) || s.vendor_proxy) continue;
-      uses["ip:" + s.ip_text].push_back({s.account, s.time_ms, nullptr, &s});
+      uses[IpIdentifier(s.ip_text)].push_back({s.account, s.time_ms, nullptr, &s});
     }
   }
   if (ctx.evidence().people) {
@@ -106,6 +127,14 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       uses["ship_to:" + addr].push_back({AsciiLower(p.user), 0, nullptr, nullptr, &p});
     }
   }
+
+  // Days each account was seen at all, and at each identifier: the share of its
+  // days an identifier holds says whether the account lives there.
+  auto day_of = [](TimeMs t) { return static_cast<int64_t>(t / kMsPerDay); };
+  std::map<std::string, std::set<int64_t>> days_seen;
+  for (const auto& [identifier, list] : uses)
+    for (const Use& u : list)
+      if (u.time) days_seen[u.account].insert(day_of(u.time));
 
   // Accounts linked through each identifier.
   std::map<std::string, size_t> account_index;
@@ -124,18 +153,43 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     std::set<std::string> identities;
     for (const Use& u : list) identities.insert(ctx.IdentityOf(u.account));
     if (identities.size() < 2 || identities.size() > max_members) continue;
+    // Accounts that live at this identifier, with the days they were there.
+    std::map<std::string, std::set<int64_t>> days_here;
+    std::set<std::string> timeless;
+    for (const Use& u : list) {
+      if (u.time) days_here[u.account].insert(day_of(u.time));
+      else timeless.insert(u.account);
+    }
+    std::set<std::string> resident(timeless);
+    for (const auto& [account, days] : days_here) {
+      const size_t total = days_seen[account].size();
+      if (total && static_cast<double>(days.size()) / static_cast<double>(total) >= min_share) resident.insert(account);
+    }
+    if (resident.size() < 2) continue;
     std::sort(list.begin(), list.end(), [](const Use& a, const Use& b) { return a.time < b.time; });
-    Link link{identifier, {}};
+    // Pairs of residents of different identities there within the window of each
+    // other, and on how many days both were there.
+    std::map<std::pair<std::string, std::string>, std::set<int64_t>> together;
     size_t lo = 0;
     for (size_t i = 0; i < list.size(); ++i) {
+      if (!resident.count(list[i].account)) continue;
       while (list[i].time - list[lo].time > window && list[lo].time != 0) ++lo;
       for (size_t j = lo; j < i; ++j) {
-        if (list[j].account == list[i].account) continue;
+        if (list[j].account == list[i].account || !resident.count(list[j].account)) continue;
         if (list[j].time != 0 && list[i].time - list[j].time > window) continue;
         if (ctx.IdentityOf(list[j].account) == ctx.IdentityOf(list[i].account)) continue;
-        link.accounts.insert(list[i].account);
-        link.accounts.insert(list[j].account);
+        auto key = std::minmax(list[i].account, list[j].account);
+        auto& days = together[{key.first, key.second}];
+        if (list[i].time) days.insert(day_of(list[i].time));
+        if (list[j].time) days.insert(day_of(list[j].time));
       }
+    }
+    Link link{identifier, {}};
+    for (const auto& [pair, days] : together) {
+      const bool timeless_pair = timeless.count(pair.first) && timeless.count(pair.second);
+      if (!timeless_pair && days.size() < min_days) continue;
+      link.accounts.insert(pair.first);
+      link.accounts.insert(pair.second);
     }
     if (link.accounts.size() >= 2) links.push_back(std::move(link));
   }
@@ -159,6 +213,8 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (!org.empty()) orgs.insert(org);
     }
     if (identities.size() < min_identities) continue;
+    // More identities than any credible farm: public places chained together.
+    if (identities.size() > max_farm) continue;
     // The cluster id: its most shared identifier (ties: the smallest text).
     const Link* main = cl.front();
     for (const Link* l : cl) {
@@ -188,17 +244,23 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     f.entity = main->identifier;
     f.key = "farm.colocation|" + main->identifier;
     f.related.assign(members.begin(), members.end());
-    int sev = orgs.size() >= 2 || identities.size() >= 3 ? static_cast<int>(Severity::kHigh)
-                                                          : static_cast<int>(Severity::kMedium);
-    double conf = orgs.size() >= 2 ? 0.7 : identities.size() >= 3 ? 0.6 : 0.4;
+    // Severity by what the cluster holds, measured against the honest look-alikes
+    // (couples at one or two employers, flatmates, a shared coworking desk): remote
+    // control on the members' devices is what a farm has and a household has not.
+    const bool several_orgs = orgs.size() >= 2;
+    const bool many = identities.size() >= 3;
+    int sev;
+    double conf;
     if (!tools.empty()) {
-      ++sev;
-      conf += 0.15;
+      sev = static_cast<int>(many || several_orgs ? Severity::kHigh : Severity::kMedium);
+      conf = 0.6 + (many ? 0.15 : 0) + (several_orgs ? 0.1 : 0);
+    } else {
+      sev = static_cast<int>(many && several_orgs ? Severity::kMedium : Severity::kLow);
+      conf = 0.3 + (many ? 0.15 : 0) + (several_orgs ? 0.1 : 0);
     }
-    // Two colleagues (or a couple) at one employer sharing a home and nothing else is
-    // the everyday look-alike: kept as context for the analyst and the risk model,
-    // not raised as a detection.
-    const bool household = identities.size() <= household_identities && orgs.size() <= 1 && tools.empty();
+    // Two identities and no remote-control tool: a couple or flatmates, whether at
+    // one employer or two. Context for the analyst and the risk model.
+    const bool household = identities.size() <= household_identities && tools.empty();
     if (household) sev = static_cast<int>(Severity::kInformational);
     f.severity = static_cast<Severity>(std::clamp(sev, 1, 5));
     f.confidence = std::min(conf, 0.95);
@@ -215,7 +277,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
                     " identities" + (orgs.size() >= 2 ? " at " + std::to_string(orgs.size()) + " organisations (" + org_list + ")" : "") +
                     " share " + ids + ": " + member_list;
     if (!tools.empty()) f.explanation += "; on their devices: " + tool_list;
-    if (household) f.explanation += " (a household at one employer, no remote-control tools: context only)";
+    if (household) f.explanation += " (a household, no remote-control tools: context only)";
     // Evidence: one use per member and identifier, then the tools.
     TimeMs first = INT64_MAX, last = 0;
     std::set<std::pair<std::string, std::string>> shown;

@@ -5,11 +5,18 @@
 #include <cstring>
 
 #include "common/geo.h"
+#include "common/strings.h"
 #include "detect/evidence.h"
 
 namespace impostor {
 
 namespace {
+
+bool IsPhoneOs(const std::string& os) {
+  const std::string lower = AsciiLower(os);
+  return lower.find("android") != std::string::npos || lower.rfind("ios", 0) == 0 ||
+         lower.find("iphone") != std::string::npos || lower.find("ipados") != std::string::npos;
+}
 
 constexpr char kId[] = "signin.impossible_travel";
 
@@ -20,6 +27,7 @@ enum PointFlags : uint8_t {
   kMobile = 8,
   kTor = 16,
   kVendorProxy = 32,
+  kPhone = 64,  // signed in from a phone OS: data roaming is routed through the home carrier
 };
 
 // A located sign-in, compact (48 bytes): what is needed to judge a later pair
@@ -157,6 +165,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (s.net.is_mobile) p.flags |= kMobile;
     if (s.net.is_tor) p.flags |= kTor;
     if (s.vendor_proxy) p.flags |= kVendorProxy;
+    if (IsPhoneOs(s.os)) p.flags |= kPhone;
     return p;
   }
 
@@ -200,6 +209,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (p.flags & kVendorProxy) return "proxy";
     if (p.flags & kOrgEgress) return "corporate egress";
     if (p.flags & kMobile) return "mobile carrier";
+    if (p.flags & kPhone) return "a phone (roaming data is routed through the home carrier)";
     return "";
   }
 
@@ -210,8 +220,23 @@ class ImpossibleTravelDetector final : public SignInDetector {
     const bool anonymized = any_flags & (kAnonymizer | kTor | kHosting | kVendorProxy);
     const bool one_org_egress = any_flags & kOrgEgress;
 
-    int sev = corridor ? static_cast<int>(Severity::kCritical) : static_cast<int>(Severity::kHigh);
-    if (anonymized) --sev;
+    // Severity as measured on honest look-alikes: travellers whose phone roams
+    // home-routed, carriers' far-away gateways and personal VPNs make clean-looking
+    // impossible pairs every day, so a leg alone is Medium context for the risk
+    // model. Only a watched corridor with neither end on a VPN, relay or mobile
+    // carrier is an alert on its own.
+    // A phone abroad roams home-routed: its address places its home carrier's
+    // gateway, not the phone, so a phone end is as vague as a carrier's.
+    const bool mobile = any_flags & (kMobile | kPhone);
+    int sev;
+    if (corridor && !anonymized && !mobile) sev = static_cast<int>(Severity::kCritical);
+    else if (corridor || (!anonymized && !mobile)) sev = static_cast<int>(Severity::kMedium);
+    else sev = static_cast<int>(Severity::kLow);
+    // The IPv4 and IPv6 addresses of one network: a dual-stack home line whose two
+    // families the GeoIP data places in different cities. One place, seen twice.
+    const bool dual_stack = j.from.ip != IpAddress() && j.to.ip != IpAddress() && j.from.ip.is_v4 != j.to.ip.is_v4 &&
+                            j.from.asn != 0 && j.from.asn == j.to.asn;
+    if (dual_stack) sev = static_cast<int>(Severity::kInformational);
     // One end on the organisation's own egress: that address places the company's
     // VPN concentrator, not the person (the complaint behind MDCA docs #661). Kept
     // as context, never an alert; both ends on it were dropped in Judge().
@@ -222,8 +247,9 @@ class ImpossibleTravelDetector final : public SignInDetector {
     if (ratio > 5) conf += 0.1;
     if (corridor) conf += 0.1;
     if (anonymized) conf -= 0.2;
-    if (any_flags & kMobile) conf -= 0.15;
+    if (mobile) conf -= 0.15;
     if (one_org_egress) conf -= 0.2;
+    if (dual_stack) conf -= 0.4;
 
     Finding f;
     f.detector = kId;
@@ -250,6 +276,9 @@ class ImpossibleTravelDetector final : public SignInDetector {
       if (!label.empty()) explanation += "; " + places_[end->place] + " end is " + label;
     }
     if (corridor) explanation += "; corridor " + UnpackCountry(j.from.country) + "↔" + UnpackCountry(j.to.country);
+    if (dual_stack)
+      explanation += "; IPv4 and IPv6 of one network (AS" + std::to_string(j.from.asn) +
+                     "): one dual-stack line geolocated twice, context only";
     f.explanation = std::move(explanation);
 
     // Evidence in time order: the stored end is rebuilt from state.
@@ -275,6 +304,7 @@ class ImpossibleTravelDetector final : public SignInDetector {
     w.Field("to_country", UnpackCountry(j.to.country));
     w.Field("corridor", corridor);
     w.Field("anonymized_end", anonymized);
+    w.Field("dual_stack", dual_stack);
     w.Field("home_country", UnpackCountry(profile.HomeCountry()));
     w.EndObject();
     sink.OnFinding(std::move(f));

@@ -14,12 +14,17 @@
 // lateness_h older than the account's last one are still compared; older ones are
 // counted and ignored.
 //
-// Severity: High; Critical on a corridor (one end in the account's home country,
-// the other in a watch country such as CN, RU, KP); one level lower when an end
-// is a VPN, Tor, hosting or relay address (kept, never dropped: the operators use
-// VPNs); Informational when one end is the organisation's own egress (it places
-// the company's VPN concentrator, not the person); dropped when both ends are, or
-// the IPs are equal (a re-geolocated address).
+// Severity (docs/severity.md): Critical on a corridor (one end in the account's
+// home country, the other in a watch country such as CN, RU, KP) with neither end
+// a VPN, Tor, hosting, relay or mobile-carrier address nor a phone (roaming data is
+// routed through the home carrier, so a phone abroad appears at home); Medium for a corridor with
+// such an end, or any other leg with clean ends; Low for other legs with such an
+// end (kept, never dropped: the operators use VPNs). A leg alone is context for
+// the risk model: honest travellers make them daily (home-routed roaming, carriers'
+// distant gateways, personal VPNs). Informational when one end is the
+// organisation's own egress (it places the company's VPN concentrator, not the
+// person) or the ends are the IPv4 and IPv6 addresses of one network (a dual-stack
+// line the GeoIP data places twice); dropped when both ends are, or the IPs are equal (a re-geolocated address).
 //
 // Thread safety: see SignInDetector.
 #ifndef IMPOSTOR_DETECT_IMPOSSIBLE_TRAVEL_H_

@@ -99,8 +99,29 @@ TEST(ImpossibleTravelTest, VpnEndIsDemotedButKept) {
   vpn.net.list_name = "Astrill";
   h.Feed(vpn);
   ASSERT_EQ(h.findings().size(), 1u);
-  EXPECT_EQ(h.findings()[0].severity, Severity::kHigh);  // Critical corridor, one level down
+  EXPECT_EQ(h.findings()[0].severity, Severity::kMedium);  // a corridor through a VPN: context
   EXPECT_NE(h.findings()[0].explanation.find("Shenyang, CN end is VPN"), std::string::npos);
+}
+
+TEST(ImpossibleTravelTest, DualStackLineGeolocatedTwiceIsContext) {
+  // One Comcast home: its IPv4 address placed in Massachusetts, its IPv6 in San Francisco.
+  Harness h = Make();
+  SignIn v4 = At("d@x", "2024-05-01T19:50:00Z", "73.38.137.183", 41.65, -70.48, "US", "Mashpee");
+  v4.net.asn = 7922;
+  SignIn v6 = At("d@x", "2024-05-01T20:02:00Z", "2001:559:80c4::4a95", 37.77, -122.42, "US", "San Francisco");
+  v6.net.asn = 7922;
+  h.Feed(v4);
+  h.Feed(v6);
+  ASSERT_EQ(h.findings().size(), 1u);
+  EXPECT_EQ(h.findings()[0].severity, Severity::kInformational);
+  EXPECT_NE(h.findings()[0].explanation.find("dual-stack"), std::string::npos) << h.findings()[0].explanation;
+  // Another network on the IPv6 side is a leg again.
+  Harness other = Make();
+  v6.net.asn = 7018;
+  other.Feed(v4);
+  other.Feed(v6);
+  ASSERT_EQ(other.findings().size(), 1u);
+  EXPECT_EQ(other.findings()[0].severity, Severity::kMedium);
 }
 
 TEST(ImpossibleTravelTest, VpnHopDoesNotHideTheRealJump) {

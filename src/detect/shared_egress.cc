@@ -18,13 +18,20 @@ namespace impostor {
 namespace {
 
 constexpr char kId[] = "signin.shared_egress";
-constexpr uint8_t kBlobVersion = 1;
+constexpr uint8_t kBlobVersion = 2;
 constexpr size_t kSlots = 4;
 
 struct IpUse {
   IpAddress ip;
   TimeMs last = INT64_MIN;  // INT64_MIN = empty slot
+  int32_t last_day = INT32_MIN;  // day number of `last`
+  uint16_t days = 0;             // distinct days the account used the address (saturating)
   bool empty() const { return last == INT64_MIN; }
+};
+// Version 1 state: slots without the day count (read, then counted as one day).
+struct IpUseV1 {
+  IpAddress ip;
+  TimeMs last = INT64_MIN;
 };
 
 struct AccountEgress {
@@ -54,13 +61,15 @@ class SharedEgressDetector final : public SignInDetector {
     if (state_.size() <= ctx.account) state_.resize(ctx.account + 1);
     AccountEgress& a = state_[ctx.account];
     if (a.tenant == 0 && !s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
-    Remember(ctx.account, *s.ip, s.time_ms);
-    touched_ips_.insert(*s.ip);
+    // An IPv6 home is its /64: its devices rotate privacy addresses inside it.
+    const IpAddress home = s.ip->HomePrefix();
+    Remember(ctx.account, home, s.time_ms);
+    touched_ips_.insert(home);
     // Evidence is kept only for addresses that already have two accounts: most
     // addresses never do, and a copied sign-in per address is most of the memory.
-    auto shared = index_.find(*s.ip);
-    if (shared != index_.end() && shared->second.size() >= 2 && first_.find(*s.ip) == first_.end())
-      first_.emplace(*s.ip, s);
+    auto shared = index_.find(home);
+    if (shared != index_.end() && shared->second.size() >= 2 && first_.find(home) == first_.end())
+      first_.emplace(home, s);
   }
 
   void Finish(FindingSink& sink) override {
@@ -74,7 +83,9 @@ class SharedEgressDetector final : public SignInDetector {
       std::vector<std::pair<uint32_t, TimeMs>> users;
       for (uint32_t account : it->second) {
         for (const IpUse& u : state_[account].ips) {
-          if (!u.empty() && u.ip == ip) {
+          // A home line is used day after day; a carrier's NAT hands one address to
+          // strangers for an hour each.
+          if (!u.empty() && u.ip == ip && u.days >= opt_.min_days) {
             users.emplace_back(account, u.last);
             latest = std::max(latest, u.last);
           }
@@ -95,16 +106,16 @@ class SharedEgressDetector final : public SignInDetector {
       Finding f;
       f.detector = kId;
       f.entity_type = "ip";
-      f.entity = ip.ToString();
+      f.entity = ip.HomeKey();
       f.key = std::string(kId) + "|" + f.entity;
       f.related.assign(names.begin(), names.end());
-      if (tenants.size() >= 2) {
-        f.severity = Severity::kHigh;
-        f.confidence = 0.7;
-      } else if (recent.size() >= 3) {
+      // One shared address is one identifier: couples at two employers, flatmates
+      // and coworking desks share one too. It is context for farm.colocation (which
+      // needs the devices) and the risk model, never an alert on its own.
+      if (tenants.size() >= 2 && recent.size() >= 3) {
         f.severity = Severity::kMedium;
         f.confidence = 0.5;
-      } else if (recent.size() > opt_.household_accounts) {
+      } else if (tenants.size() >= 2 || recent.size() > opt_.household_accounts) {
         f.severity = Severity::kLow;
         f.confidence = 0.3;
       } else {
@@ -154,16 +165,27 @@ class SharedEgressDetector final : public SignInDetector {
   }
 
   Status LoadState(AccountProfiles& profiles, std::string_view entity, std::string_view blob) override {
-    if (blob.size() < 5 || static_cast<uint8_t>(blob[0]) != kBlobVersion || (blob.size() - 5) % sizeof(IpUse) != 0 ||
-        (blob.size() - 5) / sizeof(IpUse) > kSlots)
+    const uint8_t version = blob.empty() ? 0 : static_cast<uint8_t>(blob[0]);
+    const size_t slot = version == 1 ? sizeof(IpUseV1) : sizeof(IpUse);
+    if (blob.size() < 5 || (version != 1 && version != kBlobVersion) || (blob.size() - 5) % slot != 0 ||
+        (blob.size() - 5) / slot > kSlots)
       return Status::Corruption(std::string(kId) + " state of '" + std::string(entity) + "' has an unknown version or size");
     uint32_t idx = profiles.Intern(entity);
     if (state_.size() <= idx) state_.resize(idx + 1);
     std::memcpy(&state_[idx].tenant, blob.data() + 1, sizeof(uint32_t));
-    for (size_t off = 5; off < blob.size(); off += sizeof(IpUse)) {
+    for (size_t off = 5; off < blob.size(); off += slot) {
       IpUse u;
-      std::memcpy(&u, blob.data() + off, sizeof u);
+      if (version == 1) {
+        IpUseV1 old;
+        std::memcpy(&old, blob.data() + off, sizeof old);
+        u.ip = old.ip;
+        u.last = old.last;
+      } else {
+        std::memcpy(&u, blob.data() + off, sizeof u);
+      }
       Remember(idx, u.ip, u.last);
+      for (IpUse& mine : state_[idx].ips)
+        if (!mine.empty() && mine.ip == u.ip) mine.days = std::max<uint16_t>(mine.days, std::max<uint16_t>(u.days, 1));
     }
     return Status::OK();
   }
@@ -193,12 +215,18 @@ class SharedEgressDetector final : public SignInDetector {
       if (!slot->empty()) Forget(account, slot->ip);
       slot->ip = ip;
       slot->last = t;
+      slot->last_day = DayOf(t);
+      slot->days = 1;
       std::vector<uint32_t>& list = index_[ip];
       if (list.size() <= opt_.max_accounts) list.push_back(account);  // one past the cap marks it public
     } else {
+      if (DayOf(t) != slot->last_day && t > slot->last && slot->days < UINT16_MAX) ++slot->days;
+      if (t > slot->last) slot->last_day = DayOf(t);
       slot->last = std::max(slot->last, t);
     }
   }
+
+  static int32_t DayOf(TimeMs t) { return static_cast<int32_t>(t / kMsPerDay); }
 
   void Forget(uint32_t account, const IpAddress& ip) {
     auto it = index_.find(ip);
@@ -224,6 +252,7 @@ SharedEgressOptions SharedEgressOptions::FromParams(const DetectorParams& p) {
   o.max_accounts = p.Number("max_accounts", o.max_accounts);
   o.min_accounts = p.Number("min_accounts", o.min_accounts);
   o.household_accounts = p.Number("household_accounts", o.household_accounts);
+  o.min_days = p.Number("min_days", o.min_days);
   return o;
 }
 
@@ -236,6 +265,8 @@ DetectorInfo SharedEgressInfo() {
           {{"window_days", "7", "days", "accounts must use the address within this many days of its latest use"},
            {"max_accounts", "10", "count", "addresses used by more accounts are public and never reported"},
            {"min_accounts", "2", "count", "accounts before an address is reported"},
+           {"min_days", "2", "days",
+            "an account counts only after using the address on this many days (a home, not a carrier's rotating NAT)"},
            {"household_accounts", "2", "count",
             "at most this many accounts of one tenant on an address is a household: reported as Informational"}}};
 }

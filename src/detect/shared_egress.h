@@ -29,6 +29,9 @@ struct SharedEgressOptions {
   // At most this many accounts of one tenant on an address is a household (a couple,
   // flatmates at one employer): reported as Informational context.
   double household_accounts = 2;
+  // Days an account must have used the address to count (a home line, not a
+  // carrier-grade NAT address handed out for an hour).
+  double min_days = 2;
 
   static SharedEgressOptions FromParams(const DetectorParams& params);
 };

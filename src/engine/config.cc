@@ -81,6 +81,17 @@ std::string DefaultDataDir() {
   return env && *env ? env : IMPOSTOR_DATA_DIR;
 }
 
+std::string DefaultModelPath(const std::string& data_dir) {
+  const char* env = std::getenv("IMPOSTOR_MODEL");
+  if (env && *env) return env;
+  return data_dir + "/../models/risk_model.json";
+}
+
+bool FileExists(const std::string& path) {
+  std::ifstream in(path);
+  return in.good();
+}
+
 std::string DefaultCacheDir() {
   const char* env = std::getenv("IMPOSTOR_CACHE");
   if (env && *env) return env;

@@ -362,6 +362,7 @@ EnrichConfig DefaultEnrichConfig(const std::string& data_dir, const std::string&
       {"X4BNet datacenter", K::kHosting, "/x4bnet_vpn/output_datacenter_ipv4.txt"},
       {"X4BNet datacenter", K::kHosting, "/x4bnet_vpn/output_datacenter_ipv6.txt"},
       {"X4BNet datacenter ASN", K::kHosting, "/x4bnet_vpn/input_datacenter_ASN.txt"},
+      {"Mobile carrier", K::kMobile, "/mobile_carriers/mobile_asn.txt"},
   };
   for (const Shipped& s : kShipped) {
     if (FileExists(catalog + s.file)) config.lists.push_back({s.name, s.kind, catalog + s.file, {}});

@@ -9,6 +9,9 @@
 //   ExitAddress 198.51.100.7 2024-01-01 00:00:00   Tor's exit-addresses format
 //   AS9009 # M247, GB         an autonomous system (X4BNet input_*_ASN.txt)
 // Other lines are malformed: reported as file:line, skipped and counted.
+// A file whose first line is a CSV header with a `cidr` column is read as a
+// network team's export instead ("org,cidr,name,kind"): each row's `cidr` is an
+// entry and its `name`, when present, the label that matches cite.
 //
 // Lookup: the blocks are flattened at load into sorted, disjoint intervals (one
 // table per address family), each labelled by its most specific block, so Match()

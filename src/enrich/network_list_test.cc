@@ -92,6 +92,26 @@ TEST(NetworkListTest, NestedAndDuplicateBlocksFlatten) {
   EXPECT_EQ(list->ipv4_intervals(), 5u);
 }
 
+TEST(NetworkListTest, NetworkTeamCsvExport) {
+  auto list = NetworkList::FromText("egress", Kind::kOrgEgress,
+                                    "org,cidr,name,kind\r\n"
+                                    "contoso,198.51.100.0/24,Contoso ZTNA Seattle,vpn\r\n"
+                                    "contoso,203.0.113.9/32,\"Contoso London office\",office\n"
+                                    "fabrikam,2001:db8:1::/48,Fabrikam Chicago office,office\n"
+                                    "fabrikam,not-a-cidr,Broken,office\n"
+                                    "\n",
+                                    "corporate_egress.csv");
+  EXPECT_EQ(list->ipv4_blocks(), 2u);
+  EXPECT_EQ(list->ipv6_blocks(), 1u);
+  EXPECT_EQ(list->malformed_lines(), 1u);
+  ASSERT_EQ(list->malformed_reports().size(), 1u);
+  EXPECT_NE(list->malformed_reports()[0].find("corporate_egress.csv:5"), std::string::npos);
+  EXPECT_EQ(MatchOf(*list, "198.51.100.77"), "Contoso ZTNA Seattle");
+  EXPECT_EQ(MatchOf(*list, "203.0.113.9"), "Contoso London office");
+  EXPECT_EQ(MatchOf(*list, "203.0.113.10"), "<none>");
+  EXPECT_EQ(MatchOf(*list, "2001:db8:1:2::5"), "Fabrikam Chicago office");
+}
+
 TEST(NetworkListTest, AsnLinesAndMalformedLines) {
   auto list = NetworkList::FromText("X4BNet VPN ASN", Kind::kVpn,
                                     "AS9009 # M247, GB (NordVPN)\n"

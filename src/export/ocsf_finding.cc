@@ -193,6 +193,24 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("status_id", kStatusNew);
   w.Field("status", "New");
   w.Field("message", f.explanation);
+  // The risk model's score is OCSF's own risk_score (0-100) and risk level; the
+  // probability and contributions stay in unmapped beside them.
+  if (f.detector.rfind("risk.", 0) == 0) {
+    simdjson::dom::parser risk_parser;
+    simdjson::dom::object risk_attrs;
+    double score = 0;
+    if (!f.attributes_json.empty() &&
+        risk_parser.parse(f.attributes_json).get_object().get(risk_attrs) == simdjson::SUCCESS &&
+        risk_attrs["score"].get_double().get(score) == simdjson::SUCCESS) {
+      const int risk = static_cast<int>(std::lround(std::clamp(score, 0.0, 100.0)));
+      const int level = risk >= 80 ? 4 : risk >= 60 ? 3 : risk >= 40 ? 2 : risk >= 20 ? 1 : 0;
+      static const char* const kRiskLevel[] = {"Info", "Low", "Medium", "High", "Critical"};
+      w.Field("risk_score", risk);
+      w.Field("risk_level_id", level);
+      w.Field("risk_level", kRiskLevel[level]);
+      w.Field("risk_details", f.explanation);
+    }
+  }
 
   w.Key("finding_info");
   w.BeginObject();

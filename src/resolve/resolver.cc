@@ -756,6 +756,7 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
                                                              : config.catalog_dir;
   Result<NameCatalog> names = NameCatalog::Load(catalog_dir);
   if (!names.ok()) return names.status();
+  result.names = std::make_shared<const NameCatalog>(*names);
 
   // ---- 1. Columns for every field compared or blocked on.
   auto t0 = Clock::now();
@@ -1160,18 +1161,36 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
       tf_weight[k][id] = static_cast<float>(std::log2(m0 / std::max(share, 1e-12)));
     }
   }
+  const double threshold_weight = std::log2(config.match_probability / (1 - config.match_probability));
   std::vector<uint8_t> is_identifier(K, 0);
+  // Household-level identifiers: spouses and flatmates share a home address, a
+  // family phone and a joint account, so agreement on them says "one household",
+  // not "one person". Person-level ones (e-mail, photo, national id, profiles)
+  // belong to one human. Dates of birth and national ids that disagree outright
+  // are a contradiction: two people.
+  std::vector<uint8_t> household_level(K, 0), person_level(K, 0), contradicts(K, 0), given(K, 0);
   for (size_t k = 0; k < K; ++k) {
     const ComparisonKind kind = config.comparisons[k].kind;
+    const std::string& field = config.comparisons[k].field;
     is_identifier[k] = kind == ComparisonKind::kEmail || kind == ComparisonKind::kPhone ||
                        kind == ComparisonKind::kIdentifier || kind == ComparisonKind::kPhotoHash;
+    household_level[k] = kind == ComparisonKind::kPhone || kind == ComparisonKind::kAddress ||
+                         field == "bank_account" || field == "payout" || field == "address" || field == "ship_to";
+    person_level[k] = is_identifier[k] && !household_level[k];
+    contradicts[k] = field == "national_id" || (kind == ComparisonKind::kDate && field == "dob");
+    given[k] = kind == ComparisonKind::kGivenName;
   }
   // Match weight of a pair; *identifiers = identifier comparisons agreeing exactly
-  // on a non-generic value.
+  // on a non-generic value. Two records with different given names that contradict
+  // each other (national ids or birth dates that disagree outright) and agree on no
+  // person-level identifier are never linked: a household's shared address, phone
+  // and account do not make two people one (a typo'd duplicate keeps its name).
   auto score = [&](uint64_t vector, uint32_t a, uint32_t b, std::vector<ComparisonOutcome>* details,
                    uint32_t* identifiers) {
     double w = prior_weight;
     *identifiers = 0;
+    uint32_t person_agree = 0;
+    bool contradiction = false, agree_somewhere = false, other_given = false;
     for (size_t k = 0; k < K; ++k) {
       const uint8_t l = LevelOf(vector, k);
       if (l == kNull) continue;
@@ -1206,12 +1225,22 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
         }
       }
       if (l == 0 && !o.generic && is_identifier[k]) ++*identifiers;
+      if (l == 0 && !o.generic && person_level[k]) ++person_agree;
+      if (contradicts[k]) {
+        // Every birth date / national id both records give must disagree outright.
+        if (l + 1 == comparators[k].levels) contradiction = true;
+        else agree_somewhere = true;
+      }
+      if (given[k] && l + 1 == comparators[k].levels) other_given = true;
       w += o.weight;
       if (details) details->push_back(o);
     }
+    if (contradiction && !agree_somewhere && other_given && person_agree == 0) {
+      *identifiers = 0;
+      w = std::min(w, threshold_weight - 1);  // two people of one household: never one persona
+    }
     return w;
   };
-  const double threshold_weight = std::log2(config.match_probability / (1 - config.match_probability));
   std::vector<std::vector<std::pair<float, uint32_t>>> per_thread_links(std::max(1u, threads));
   ParallelFor(threads, P, [&](size_t lo, size_t hi, unsigned t) {
     auto& out = per_thread_links[t];

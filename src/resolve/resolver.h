@@ -28,6 +28,7 @@
 #define IMPOSTOR_RESOLVE_RESOLVER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,9 @@ struct ResolutionResult {
   std::vector<uint32_t> persona_of;   // record index -> index into personas
   std::vector<GenericValue> generic_values;
   ResolutionStats stats;
+  // The nickname and surname-variant classes the resolution used, for detectors
+  // that must tell one person's name variants from different people.
+  std::shared_ptr<const NameCatalog> names;
 };
 
 Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const LinkageConfig& config);

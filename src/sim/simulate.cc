@@ -276,6 +276,7 @@ void GenerateAccount(const World& w, int ai, std::vector<Event>* out) {
           return org.egress[rng.Below(org.egress.size())];
         }
         if ((a.lookalikes & kLkCorpVpnAbroad) && rng.Chance(0.5)) return org.vpn_abroad[0];
+        if ((a.lookalikes & kLkPersonalVpn) && rng.Chance(0.35)) return a.personal_vpn;
         if ((a.lookalikes & kLkIpv6Flip) && rng.Chance(0.5)) return a.home6;
         return a.home;
       };
@@ -284,6 +285,7 @@ void GenerateAccount(const World& w, int ai, std::vector<Event>* out) {
           if (trip->mobile.valid() && rng.Chance(0.6)) return trip->mobile;
           return trip->hotel;
         }
+        if ((a.lookalikes & kLkPersonalVpn) && rng.Chance(0.25)) return a.personal_vpn;
         return rng.Chance(0.5) ? a.home : a.mobile;
       };
       int at = city;
@@ -336,12 +338,15 @@ void GenerateAccount(const World& w, int ai, std::vector<Event>* out) {
         push(t0 + static_cast<TimeMs>(rng.Uniform(0.2, 6) * kMsPerHour), op.direct,
              rng.Chance(0.5) ? Dev::kPhone : Dev::kBrowser, op.city);
       }
-      // ... or through a VPN / hosting exit in the US.
+      // ... or through a VPN / hosting exit or a rented residential proxy in the US.
+      auto exit_ip = [&]() -> const SimIp& {
+        return op.proxies.empty() ? op.vpn : op.proxies[rng.Below(op.proxies.size())];
+      };
       if (rng.Chance(hard ? 0.6 : 0.35)) {
-        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 7) * kMsPerHour), op.vpn, Dev::kBrowser, op.city);
+        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 7) * kMsPerHour), exit_ip(), Dev::kBrowser, op.city);
       }
       if (rng.Chance(0.3)) {
-        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 8) * kMsPerHour), hard ? op.vpn : op.direct, Dev::kPhone,
+        push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 8) * kMsPerHour), hard ? exit_ip() : op.direct, Dev::kPhone,
              op.city);
       }
     }
@@ -974,6 +979,17 @@ Status WritePeople(const World& w, const std::string& out_dir, uint64_t* rows, u
     id = PeopleRecordId("pay", w, i);
     row({id, "payroll", w.orgs[a.org].id, a.upn, app.full_name, app.given, app.family, "", "", p.address, c.name,
          c.region, p.postcode, c.country, "", "", p.national_id, a.bank, a.payout, "", "", "", hired, "", "", ""});
+    if (a.lookalikes & kLkTwoJobs) {
+      // An honest second job: the same person on another employer's HR and payroll,
+      // paid into the same account; that employer has no telemetry here.
+      const std::string second = "moonlight-" + std::to_string(i % 7);
+      const std::string since = Iso(a.hired - 200 * kMsPerDay).substr(0, 10);
+      row({PeopleRecordId("hr2", w, i), "hr", second, "", app.full_name, app.given, app.family, app.email, app.phone,
+           p.address, c.name, c.region, p.postcode, c.country, "", p.dob, p.national_id, "", "", "", "", "", since, "",
+           c.timezone, ""});
+      row({PeopleRecordId("pay2", w, i), "payroll", second, "", app.full_name, app.given, app.family, "", "", p.address,
+           c.name, c.region, p.postcode, c.country, "", "", p.national_id, a.bank, "", "", "", "", since, "", "", ""});
+    }
   }
   *bytes += f.bytes();
   return f.Close();

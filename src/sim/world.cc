@@ -15,7 +15,8 @@ namespace impostor {
 const char* LookalikeName(int bit) {
   static const char* const kNames[kLookalikeKinds] = {
       "corp_vpn_abroad", "mobile_cgnat_hub", "china_trip_vpn",     "shared_home_ip", "ipv6_flip",
-      "geo_moved_ip",    "shared_family_phone", "it_support_rmm", "business_trip"};
+      "geo_moved_ip",    "shared_family_phone", "it_support_rmm", "business_trip", "personal_vpn",
+      "legit_two_jobs"};
   return (bit >= 0 && bit < kLookalikeKinds) ? kNames[bit] : "?";
 }
 
@@ -285,8 +286,11 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
     a.upn = make_upn(org, w->people[person]);
     a.user_id = Guid(rng);
     a.display_name = w->people[person].given + " " + w->people[person].family;
-    // Tenure: most hired long before the window, some during it.
-    double years = rng.Chance(0.08) ? -rng.Uniform(0, opt.days / 365.0) : rng.Uniform(0.1, 8.0);
+    // Tenure: most hired long before the window; recent hires in volume (one in
+    // six within four months, as in a growing company), some during it.
+    double years = rng.Chance(0.08)   ? -rng.Uniform(0, opt.days / 365.0)
+                   : rng.Chance(0.17) ? rng.Uniform(0.0, 0.33)
+                                      : rng.Uniform(0.1, 8.0);
     a.hired = w->start - static_cast<TimeMs>(years * 365 * kMsPerDay);
     a.hired -= a.hired % kMsPerDay;
     a.home = Allocate(ips, NetKind::kResidential, city, rng, &used);
@@ -358,14 +362,23 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
       a.geo_old_place = ips.block(ips.Nearest(NetKind::kResidential, rng.Pick(far_cities))[0].block).place;
     }
   }
-  {  // Couples at one firm sharing a home IP (and home), and shared family phones.
-    auto pairs = some(0.01);
+  {  // Couples sharing a home IP (and home), at one firm or at two; half of them
+     // also give one family phone and a joint bank account to HR and payroll.
+    auto pairs = some(0.02);
     for (int i : pairs) {
       SimAccount& a = w->accounts[i];
+      const bool cross_org = w->orgs.size() > 1 && rng.Chance(0.4);
+      const bool joint = rng.Chance(0.5);
       for (int tries = 0; tries < 40; ++tries) {
         int j = legit_idx[rng.Below(n_legit)];
         SimAccount& b = w->accounts[j];
-        if (j == i || b.org != a.org || (b.lookalikes & kLkSharedHomeIp) || (a.lookalikes & kLkSharedHomeIp)) continue;
+        if (j == i || (b.org != a.org) != cross_org || (b.lookalikes & kLkSharedHomeIp) ||
+            (a.lookalikes & kLkSharedHomeIp))
+          continue;
+        if (joint) {
+          w->people[b.person].phone = w->people[a.person].phone;
+          b.bank = a.bank;
+        }
         b.home_city = a.home_city;
         b.home = a.home;
         b.bssid = a.bssid;
@@ -388,13 +401,26 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
       b.lookalikes |= kLkFamilyPhone;
     }
   }
-  for (int i : some(0.01)) {
+  for (int i : some(0.015)) {
+    // IT support staff: the sanctioned tool, and for some a second one on day 0.
     SimAccount& a = w->accounts[i];
+    const bool two = rng.Chance(0.5);
     for (size_t s = 0; s < cat.software.size(); ++s) {
-      if (cat.software[s].name == "TeamViewer") w->devices[a.laptop].rmm.push_back(static_cast<int>(s));
+      if (cat.software[s].name == "TeamViewer" || (two && cat.software[s].name == "Chrome Remote Desktop Host"))
+        w->devices[a.laptop].rmm.push_back(static_cast<int>(s));
     }
     a.lookalikes |= kLkItRmm;
   }
+  for (int i : some(0.035)) {
+    // Privacy-minded employees with a consumer VPN: exits at home or abroad, often.
+    SimAccount& a = w->accounts[i];
+    std::vector<uint32_t> blocks = rng.Chance(0.5) ? ips.InCountry(NetKind::kVpn, cat.cities[a.home_city].country)
+                                                   : ips.OfKind(NetKind::kVpn);
+    if (blocks.empty()) blocks = ips.OfKind(NetKind::kVpn);
+    a.personal_vpn = AllocateFrom(ips, blocks, rng, &used);
+    if (a.personal_vpn.valid()) a.lookalikes |= kLkPersonalVpn;
+  }
+  for (int i : some(0.008)) w->accounts[i].lookalikes |= kLkTwoJobs;  // HR and payroll at a second employer
 
   // ---- Trips: business trips and conferences, and trips to China (some using a VPN there).
   std::vector<int> conf_cities, china_cities;
@@ -474,6 +500,17 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
       if (vpn_us.empty()) vpn_us = ips.OfKind(NetKind::kVpn);
       op.vpn = AllocateFrom(ips, vpn_us, rng, &used);
       if (!op.vpn.valid()) op.vpn = AllocateFrom(ips, ips.OfKind(NetKind::kHosting), rng, &used);
+      // Careful operators rent residential proxies in the claimed country instead:
+      // nothing flags them, and the same few lines serve every identity they run.
+      if (rng.Chance(hard ? 0.6 : 0.15)) {
+        std::vector<int> us_cities;
+        for (size_t c = 0; c < cat.cities.size(); ++c)
+          if (cat.cities[c].country == "US") us_cities.push_back(static_cast<int>(c));
+        for (int p = 0, n = rng.Int(3, 8); p < n && !us_cities.empty(); ++p) {
+          SimIp proxy = Allocate(ips, NetKind::kResidential, rng.Pick(us_cities), rng, &used);
+          if (proxy.valid()) op.proxies.push_back(proxy);
+        }
+      }
       op.voip_phone = "+1" + std::to_string(rng.Int(201, 989)) + "555" + Digits(rng, 4);
       op.authenticator_id = Guid(rng);
       op.us_hours_share = hard ? 1.0 : (easy ? 0.2 : rng.Uniform(0.3, 0.7));
@@ -551,8 +588,11 @@ Result<std::unique_ptr<World>> BuildWorld(const SimOptions& opt, const SimCatalo
       a.upn = make_upn(a.org, p);
       a.user_id = Guid(rng);
       a.display_name = p.given + " " + p.family;
-      // Hired within the 150 days before the window or during it.
-      a.hired = w->start + static_cast<TimeMs>(rng.Uniform(-150, std::max(1, opt.days - 5)) * kMsPerDay);
+      // Hired within the 150 days before the window or during it; as many have
+      // worked unnoticed for up to two and a half years.
+      a.hired = w->start + static_cast<TimeMs>((rng.Chance(0.5) ? rng.Uniform(-150, std::max(1, opt.days - 5))
+                                                                 : -rng.Uniform(150, 900)) *
+                                               kMsPerDay);
       a.hired -= a.hired % kMsPerDay;
       a.home = farm.ip;
       a.mobile = op.direct;

@@ -34,8 +34,10 @@ enum Lookalike : uint32_t {
   kLkFamilyPhone = 1 << 6,      // shared family phone for MFA
   kLkItRmm = 1 << 7,            // IT support staff with a sanctioned remote-control tool
   kLkBusinessTrip = 1 << 8,     // business trip / conference in the window (not suspicious, but moves)
+  kLkPersonalVpn = 1 << 9,      // a consumer VPN on the laptop and phone, often exiting abroad
+  kLkTwoJobs = 1 << 10,         // an honest second job at another employer (HR and payroll there)
 };
-constexpr int kLookalikeKinds = 9;
+constexpr int kLookalikeKinds = 11;
 const char* LookalikeName(int bit_index);
 
 // An address handed out to someone: the block it lies in and the address.
@@ -78,6 +80,7 @@ struct SimAccount {
   TimeMs hired = 0;
   int home_city = 0;  // where the account's person lives (legit) or claims to live (fraud)
   SimIp home, home6, mobile;
+  SimIp personal_vpn;  // kLkPersonalVpn: the consumer VPN's exit
   std::string bssid;
   uint32_t lookalikes = 0;
   bool commuter = false;
@@ -119,6 +122,9 @@ struct SimOperator {
   std::string id;
   int city = 0;
   SimIp direct, vpn;
+  // Residential proxies (careful operators): home lines in the claimed country that
+  // the operator rents; empty = the operator uses `vpn`.
+  std::vector<SimIp> proxies;
   std::vector<int> accounts;
   std::string voip_phone, authenticator_id;
   double us_hours_share = 0.5;
