@@ -44,4 +44,5 @@ YAML
   echo "== $name: $(wc -l < "$out/findings.jsonl") findings in ${secs}s =="
   python3 "$SCORE" "$world/truth.json.gz" "$out/findings.jsonl" | tee "$out/score.txt"
   python3 "$SCORE" "$world/truth.json.gz" "$out/findings.jsonl" --json > "$out/score.json"
+  python3 "$(dirname "$0")/calibration.py" "$world/truth.json.gz" "$out/findings.jsonl" | tee -a "$out/score.txt"
 done

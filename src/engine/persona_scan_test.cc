@@ -108,10 +108,13 @@ TEST_F(VerdictLabelsTest, ModelScoresThePersonaAboveAnOrdinaryEmployee) {
   EXPECT_EQ(pair.entity_type, "persona");
   EXPECT_EQ(pair.key, "risk.persona|" + pair.entity);
   EXPECT_EQ(pair.related, (std::vector<std::string>{"john.park@orgb.com", "kim.lee@orga.com", "hr-a-1", "hr-b-7"}));
-  // Same tenure, no other evidence: the persona evidence alone lifts the pair (93/100
-  // against 7/100 with the shipped model when this was written).
-  EXPECT_GE(std::round(pair.confidence * 100) - std::round(amy.confidence * 100), 30)
+  // Same tenure, no other evidence: the persona evidence alone lifts the pair well
+  // above her (15/100 against 1/100 with the shipped model when this was written: a
+  // model trained with honest households and second jobs keeps people evidence
+  // without telemetry below the alert levels, for the analyst to weigh).
+  EXPECT_GE(std::round(pair.confidence * 100) - std::round(amy.confidence * 100), 10)
       << pair.explanation << " / " << amy.explanation;
+  EXPECT_GE(pair.confidence, 5 * amy.confidence) << pair.explanation << " / " << amy.explanation;
   EXPECT_NE(pair.explanation.find("raised most by"), std::string::npos) << pair.explanation;
   EXPECT_NE(pair.attributes_json.find("\"contributions\""), std::string::npos);
   // Both accounts of the pair are scored too, from the persona evidence that names them.

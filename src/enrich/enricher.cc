@@ -254,7 +254,10 @@ void EnricherImpl::Resolve(const IpAddress* ip, const Location* vendor, uint32_t
       break;
     }
   }
-  if (net->asn == 0 && vendor_asn != 0) {
+  // A private or otherwise non-routable address has no network to name: a log's
+  // ASN beside it (a sanitised sample, a proxy's inside address) belongs to another
+  // address and must not make it "hosting".
+  if (net->asn == 0 && vendor_asn != 0 && !(ip != nullptr && ip->IsNonRoutable())) {
     net->asn = vendor_asn;
     if (vendor_as_org != nullptr) net->as_org = *vendor_as_org;
   }

@@ -210,6 +210,15 @@ TEST(EnricherTest, AsnSourcesInOrderAndAsnLists) {
   e->Enrich(v);
   EXPECT_EQ(v.net.asn, 64500u);
   EXPECT_EQ(v.net.as_org, "vendor says");
+
+  // A private address has no network: a log's ASN beside it (a sanitised sample)
+  // names another address and must not put it on a hosting list.
+  SignIn p = MakeSignIn("192.168.1.1");
+  p.vendor_asn = 1221;
+  e->Enrich(p);
+  EXPECT_EQ(p.net.asn, 0u);
+  EXPECT_FALSE(p.net.is_hosting);
+  EXPECT_FALSE(p.net.is_anonymizer);
 }
 
 TEST(EnricherTest, AsnCsvFillsInWhenNoMmdbAsn) {
