@@ -162,7 +162,10 @@ void DetectIpKvm(const DeviceContext& ctx, const DetectorParams& params, Finding
       f.severity = Severity::kHigh;
       f.confidence = 0.85;
     } else if (best) {
-      f.severity = Severity::kHigh;
+      // The generic Linux gadget ids serve every dev board as well as PiKVM: a
+      // developer's Raspberry Pi is the look-alike, so only the composite pattern
+      // beside it makes it High.
+      f.severity = pattern ? Severity::kHigh : Severity::kMedium;
       f.confidence = pattern ? 0.75 : 0.6;
     } else {
       f.severity = Severity::kMedium;
@@ -503,7 +506,9 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     for (const auto& [day, d] : days) away += d.first;
     if (located == 0 || away < min_days || away < min_share * located) continue;
     Finding f = DeviceFinding("endpoint.location_mismatch", device, ctx);
-    f.severity = country_differs ? Severity::kHigh : Severity::kMedium;
+    // A laptop away from the claimed home is one signal (a relocation HR has not
+    // recorded, a long trip, a laptop shipped to the office): Medium at most.
+    f.severity = country_differs ? Severity::kMedium : Severity::kLow;
     f.confidence = country_differs ? 0.6 : 0.45;
     f.title = "Device used far from the claimed home";
     std::string claim = person->city.empty() ? claimed_country : person->city + ", " + claimed_country;
