@@ -82,7 +82,13 @@ class OutFile {
   uint64_t bytes_ = 0;
 };
 
+// Creates `path` and any missing parents (like mkdir -p).
 Status MakeDir(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    const std::string parent = path.substr(0, slash);
+    if (mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST)
+      return Status::IOError("cannot create directory " + parent + ": " + std::strerror(errno));
+  }
   if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
     return Status::IOError("cannot create directory " + path + ": " + std::strerror(errno));
   }
