@@ -15,7 +15,6 @@ namespace impostor {
 
 namespace {
 
-constexpr size_t kHeadBytes = 64 * 1024;
 constexpr size_t kReasonsShown = 3;
 
 struct FormatsArgs {
@@ -48,20 +47,6 @@ struct Report {
   std::vector<std::string> reasons;
 };
 
-Result<std::string> ReadHead(const std::string& input) {
-  auto source = ingest::InputSource::Open(input);
-  if (!source.ok()) return source.status();
-  std::string head(kHeadBytes, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    auto n = (*source)->Read(head.data() + got, head.size() - got);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    got += *n;
-  }
-  head.resize(got);
-  return head;
-}
 
 std::string DatesLine(DayMonthOrder forced, std::string_view head) {
   if (forced != DayMonthOrder::kUnknown) return std::string(DateOrderName(forced)) + " (--date-order)";
@@ -74,7 +59,7 @@ std::string DatesLine(DayMonthOrder forced, std::string_view head) {
 Report Examine(const std::string& input, const FormatsArgs& a, DayMonthOrder order) {
   Report r;
   r.input = input;
-  Result<std::string> head = ReadHead(input);
+  Result<std::string> head = ReadInputHead(input);
   if (!head.ok()) {
     r.error = head.status().message();
     return r;

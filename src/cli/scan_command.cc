@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "common/json_writer.h"
@@ -142,7 +143,8 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.photo_faces = !a.no_faces;
   // The shipped model scores by default; --model replaces it, --no-model turns it off.
   options.model_path = a.no_model ? "" : a.model.empty() ? DefaultModelPath(ctx.data_dir) : a.model;
-  if (!a.no_model && a.model.empty() && !FileExists(options.model_path)) {
+  std::error_code missing;
+  if (!a.no_model && a.model.empty() && !std::filesystem::is_regular_file(options.model_path, missing)) {
     if (!a.quiet)
       std::fprintf(stderr, "impostor: no shipped risk model at %s; scanning without risk scores "
                            "(pass --model FILE, or --no-model to silence this)\n", options.model_path.c_str());

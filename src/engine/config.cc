@@ -87,11 +87,6 @@ std::string DefaultModelPath(const std::string& data_dir) {
   return data_dir + "/../models/risk_model.json";
 }
 
-bool FileExists(const std::string& path) {
-  std::ifstream in(path);
-  return in.good();
-}
-
 std::string DefaultCacheDir() {
   const char* env = std::getenv("IMPOSTOR_CACHE");
   if (env && *env) return env;

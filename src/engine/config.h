@@ -39,8 +39,6 @@ std::string DefaultDataDir();
 std::string DefaultCacheDir();
 // The shipped risk model: $IMPOSTOR_MODEL, else <data_dir>/../models/risk_model.json.
 std::string DefaultModelPath(const std::string& data_dir);
-// True when `path` names a readable regular file.
-bool FileExists(const std::string& path);
 
 // Loads `path` ("" = defaults only) on top of the defaults.
 Result<ImpostorConfig> LoadConfig(const std::string& path, const std::string& data_dir, const std::string& cache_dir);

@@ -60,12 +60,7 @@ InputKinds ClassifyHead(std::string_view head) {
   return kinds;
 }
 
-Result<InputKinds> ClassifyInput(const std::string& path) {
-  if (path == "-") {
-    InputKinds kinds;
-    kinds.signins = true;
-    return kinds;
-  }
+Result<std::string> ReadInputHead(const std::string& path) {
   auto source = ingest::InputSource::Open(path);
   if (!source.ok()) return source.status();
   std::string head(kHeadBytes, '\0');
@@ -77,6 +72,18 @@ Result<InputKinds> ClassifyInput(const std::string& path) {
     got += *n;
   }
   head.resize(got);
+  return head;
+}
+
+Result<InputKinds> ClassifyInput(const std::string& path) {
+  if (path == "-") {
+    InputKinds kinds;
+    kinds.signins = true;
+    return kinds;
+  }
+  auto read = ReadInputHead(path);
+  if (!read.ok()) return read.status();
+  const std::string& head = *read;
   InputKinds kinds = ClassifyHead(head);
   if (!kinds.signins && !kinds.registrations && !kinds.people && !kinds.devices) {
     if (head.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -24,6 +24,8 @@ struct InputKinds {
 
 // Classifies `head` (the first bytes of an input, decompressed).
 InputKinds ClassifyHead(std::string_view head);
+// The first 64 KiB of `path`, decompressed (what classification and sniffing read).
+Result<std::string> ReadInputHead(const std::string& path);
 // Reads the head of `path` ("-" = stdin, taken as sign-ins) and classifies it. An
 // input that fits no kind is InvalidArgument naming the file, the kinds known
 // and, when a sign-in reader came close, the columns it missed.

@@ -98,17 +98,8 @@ class AsimAuthenticationReader final : public RowReader {
     loc.country = CountryCode(CellValue(row, country_));
     loc.region = CellValue(row, region_);
     loc.city = CellValue(row, city_);
-    std::string lat(CellValue(row, lat_)), lon(CellValue(row, lon_));
-    if (!lat.empty() && !lon.empty()) {
-      char* lat_end = nullptr;
-      char* lon_end = nullptr;
-      double la = std::strtod(lat.c_str(), &lat_end), lo = std::strtod(lon.c_str(), &lon_end);
-      if (*lat_end == '\0' && *lon_end == '\0') {
-        SetCoordinates(la, lo, &loc);
-      } else {
-        ctx.ignored.push_back("SrcGeoLatitude");
-      }
-    }
+    if (!SetCoordinatesFromText(std::string(CellValue(row, lat_)), std::string(CellValue(row, lon_)), &loc))
+      ctx.ignored.push_back("SrcGeoLatitude");
     if (!loc.country.empty() || !loc.city.empty() || loc.has_coordinates()) loc.source = GeoSource::kVendor;
 
     std::string_view result = CellValue(row, result_);

@@ -1,5 +1,7 @@
 #include "ingest/json_fields.h"
 
+#include <cstdlib>
+
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
@@ -250,6 +252,16 @@ bool ReadStringList(od::value& value, std::string_view field, RecordContext& ctx
 void SetIp(std::string_view text, SignIn* signin) {
   signin->ip_text.assign(text);
   signin->ip = IpAddress::Parse(text);
+}
+
+bool SetCoordinatesFromText(const std::string& lat, const std::string& lon, Location* location) {
+  if (lat.empty() || lon.empty()) return true;
+  char* lat_end = nullptr;
+  char* lon_end = nullptr;
+  const double la = std::strtod(lat.c_str(), &lat_end), lo = std::strtod(lon.c_str(), &lon_end);
+  if (*lat_end != '\0' || *lon_end != '\0') return false;
+  SetCoordinates(la, lo, location);
+  return true;
 }
 
 void SetCoordinates(double lat, double lon, Location* location) {

@@ -190,6 +190,9 @@ void SetIp(std::string_view text, SignIn* signin);
 // Stores coordinates unless invalid (|lat| > 90, |lon| > 180, NaN, 0/0): an
 // invalid coordinate is dropped, the rest of the location and record kept.
 void SetCoordinates(double lat, double lon, Location* location);
+// The same from two text cells; false (location untouched) when either is not a
+// number, so the caller can count the field as ignored. Empty cells: true, nothing set.
+bool SetCoordinatesFromText(const std::string& lat, const std::string& lon, Location* location);
 // A vendor country: ISO alpha-2 kept (upper-cased), an English name mapped to
 // alpha-2 ("United States" -> "US"); "" when unknown.
 std::string CountryCode(std::string_view text);
