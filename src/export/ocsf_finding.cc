@@ -224,28 +224,37 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Key("analytic");
   w.BeginObject();
   w.Field("name", f.detector);
-  w.Field("type_id", kAnalyticTypeRule);
-  w.Field("type", "Rule");
+  // The risk findings come from a trained model; the rest from rules.
+  const bool learned = f.detector.rfind("risk.", 0) == 0;
+  w.Field("type_id", learned ? 4 : kAnalyticTypeRule);
+  w.Field("type", learned ? "Learning (ML/DL)" : "Rule");
   w.Field("uid", f.detector);
   w.EndObject();
   w.Field("first_seen_time", f.first_seen);
   w.Field("last_seen_time", f.last_seen);
   w.EndObject();
 
+  // The finding's entity, then every account it relates (a device's account, a
+  // farm's or persona's members), so a SIEM pivots on the account a device serves.
   w.Key("resources");
   w.BeginArray();
-  w.BeginObject();
-  w.Field("uid", f.entity);
-  w.Field("name", f.entity);
-  w.Field("type", f.entity_type);
-  if (f.entity_type == "account") {
-    w.Key("owner");
+  auto resource = [&](const std::string& uid, const std::string& type) {
     w.BeginObject();
-    w.Field("name", f.entity);
-    if (f.entity.find('@') != std::string::npos) w.Field("email_addr", f.entity);
+    w.Field("uid", uid);
+    w.Field("name", uid);
+    w.Field("type", type);
+    if (type == "account") {
+      w.Key("owner");
+      w.BeginObject();
+      w.Field("name", uid);
+      if (uid.find('@') != std::string::npos) w.Field("email_addr", uid);
+      w.EndObject();
+    }
     w.EndObject();
-  }
-  w.EndObject();
+  };
+  resource(f.entity, f.entity_type);
+  for (const std::string& r : f.related)
+    if (r != f.entity && r.find('@') != std::string::npos) resource(r, "account");
   w.EndArray();
 
   if (!f.evidence.empty()) {
