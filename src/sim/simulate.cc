@@ -345,13 +345,15 @@ void GenerateAccount(const World& w, int ai, std::vector<Event>* out) {
              rng.Chance(0.5) ? Dev::kPhone : Dev::kBrowser, op.city);
       }
       // ... or through a VPN / hosting exit or a rented residential proxy in the US.
+      // The farm exists so that the work comes from the laptop: own sign-ins are
+      // occasional (a phone check, a slip), not the daily routine.
       auto exit_ip = [&]() -> const SimIp& {
         return op.proxies.empty() ? op.vpn : op.proxies[rng.Below(op.proxies.size())];
       };
-      if (rng.Chance(hard ? 0.6 : 0.35)) {
+      if (rng.Chance(hard ? 0.3 : 0.2)) {
         push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 7) * kMsPerHour), exit_ip(), Dev::kBrowser, op.city);
       }
-      if (rng.Chance(0.3)) {
+      if (rng.Chance(0.15)) {
         push(t0 + static_cast<TimeMs>(rng.Uniform(0.1, 8) * kMsPerHour), hard ? exit_ip() : op.direct, Dev::kPhone,
              op.city);
       }
