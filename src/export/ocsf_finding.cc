@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -120,7 +121,11 @@ void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& par
       for (std::string_view key : kLocationKeys) {
         simdjson::dom::element v;
         if (loc[key].get(v) == simdjson::SUCCESS && (v.is_string() || v.is_number())) {
-          lw.RawField(key, Minified(v));
+          std::string text(Minified(v));
+          // float_t: a whole-degree coordinate is still written as a float (-74.0).
+          if ((key == "lat" || key == "long") && v.is_number() && text.find_first_of(".eE") == std::string::npos)
+            text += ".0";
+          lw.RawField(key, text);
           any = true;
         }
       }
@@ -181,9 +186,18 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("class_name", "Detection Finding");
   w.Field("type_uid", int64_t{kClassDetectionFinding} * 100 + activity_id);
   w.Field("type_name", std::string("Detection Finding: ") + ActivityName(activity));
-  w.Field("time", f.last_seen);
-  w.Field("start_time", f.first_seen);
-  w.Field("end_time", f.last_seen);
+  // `time` is when the finding was made: its last evidence, else the moment it is
+  // written (people, photo and payroll findings carry no time of their own). Unknown
+  // start and end times are omitted, never 0 (1970).
+  const TimeMs made = f.last_seen > 0 ? f.last_seen
+                      : options.now_ms > 0
+                          ? options.now_ms
+                          : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  w.Field("time", made);
+  if (f.first_seen > 0) w.Field("start_time", f.first_seen);
+  if (f.last_seen > 0) w.Field("end_time", f.last_seen);
   w.Field("count", f.count);
   w.Field("severity_id", severity_id);
   w.Field("severity", SeverityName(f.severity));
@@ -230,8 +244,8 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("type", learned ? "Learning (ML/DL)" : "Rule");
   w.Field("uid", f.detector);
   w.EndObject();
-  w.Field("first_seen_time", f.first_seen);
-  w.Field("last_seen_time", f.last_seen);
+  if (f.first_seen > 0) w.Field("first_seen_time", f.first_seen);
+  if (f.last_seen > 0) w.Field("last_seen_time", f.last_seen);
   w.EndObject();
 
   // The finding's entity, then every account it relates (a device's account, a

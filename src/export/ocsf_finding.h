@@ -21,6 +21,9 @@ struct OcsfOptions {
   std::string schema_version = "1.3.0";
   // metadata.product.version: the impostor version that produced the event.
   std::string product_version = "0.1.0";
+  // `time` of a finding without a time of its own (ms since the epoch); 0 = the
+  // clock when the event is written.
+  TimeMs now_ms = 0;
 };
 
 // OCSF Finding activity_id: a new key is Create, a repeat merged into a stored

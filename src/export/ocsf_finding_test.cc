@@ -171,6 +171,22 @@ Finding ParseGoldenFinding(simdjson::dom::element e, FindingActivity* activity) 
   return f;
 }
 
+TEST(OcsfFindingTest, UnknownTimesAreOmittedNeverZero) {
+  Finding f;
+  f.detector = "persona.reuse";
+  f.entity_type = "persona";
+  f.entity = "persona-1";
+  f.key = "persona.reuse|persona-1";
+  f.severity = Severity::kMedium;
+  f.confidence = 0.5;
+  OcsfOptions options;
+  options.now_ms = 1717372800000;
+  const std::string json = OcsfFindingJson(f, FindingActivity::kCreate, options);
+  EXPECT_NE(json.find("\"time\":1717372800000"), std::string::npos) << json;
+  for (const char* absent : {"start_time", "end_time", "first_seen_time", "last_seen_time"})
+    EXPECT_EQ(json.find(absent), std::string::npos) << absent << " in " << json;
+}
+
 TEST(OcsfFindingTest, GoldenFileMatchesByteForByte) {
   const std::string input = ReadFile(kGoldenDir / "input.jsonl");
   ASSERT_FALSE(input.empty()) << "missing " << (kGoldenDir / "input.jsonl");
@@ -185,7 +201,9 @@ TEST(OcsfFindingTest, GoldenFileMatchesByteForByte) {
     ASSERT_EQ(parser.parse(line).get(e), simdjson::SUCCESS) << "input line " << n + 1;
     FindingActivity activity;
     Finding f = ParseGoldenFinding(e, &activity);
-    AppendOcsfFinding(f, activity, OcsfOptions{}, &actual);
+    OcsfOptions options;
+    options.now_ms = 1717372800000;  // 2024-06-03: the time of findings that carry none
+    AppendOcsfFinding(f, activity, options, &actual);
     actual.push_back('\n');
     ++n;
   }
