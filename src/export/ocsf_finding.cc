@@ -174,7 +174,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   const int activity_id = static_cast<int>(activity);
   const int severity_id = static_cast<int>(f.severity);
   const double confidence = std::isfinite(f.confidence) ? std::clamp(f.confidence, 0.0, 1.0) : 0.0;
-  const int confidence_id = OcsfConfidenceId(confidence);
+  // The id follows the score as written (0.795 is 80, High), so the two never disagree.
+  const int confidence_score = static_cast<int>(std::lround(confidence * 100));
+  const int confidence_id = OcsfConfidenceId(confidence_score / 100.0);
 
   JsonWriter w(out);
   w.BeginObject();
@@ -203,7 +205,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("severity", SeverityName(f.severity));
   w.Field("confidence_id", confidence_id);
   w.Field("confidence", ConfidenceName(confidence_id));
-  w.Field("confidence_score", static_cast<int>(std::lround(confidence * 100)));
+  w.Field("confidence_score", confidence_score);
   w.Field("status_id", kStatusNew);
   w.Field("status", "New");
   w.Field("message", f.explanation);
@@ -271,6 +273,48 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     if (r != f.entity && r.find('@') != std::string::npos) resource(r, "account");
   w.EndArray();
 
+  // Observables: what a SIEM pivots on. The accounts (e-mail address or user name),
+  // the finding's own address or entity, the sign-in addresses and device host
+  // names of the evidence; each value once.
+  {
+    std::vector<std::pair<std::string, int>> seen;
+    auto observable = [&](const char* name, int type_id, const std::string& value) {
+      if (value.empty()) return;
+      for (const auto& [v, t] : seen)
+        if (v == value && t == type_id) return;
+      if (seen.empty()) {
+        w.Key("observables");
+        w.BeginArray();
+      }
+      seen.emplace_back(value, type_id);
+      static const char* const kTypes[] = {"Unknown", "Hostname", "IP Address", "MAC Address", "User Name",
+                                           "Email Address", "URL String", "File Name", "Hash", "Process Name",
+                                           "Resource UID"};
+      w.BeginObject();
+      w.Field("name", name);
+      w.Field("type_id", type_id);
+      w.Field("type", kTypes[type_id]);
+      w.Field("value", value);
+      w.EndObject();
+    };
+    auto account = [&](const std::string& a) {
+      observable("resources.uid", a.find('@') != std::string::npos ? 5 : 4, a);
+    };
+    if (f.entity_type == "account") account(f.entity);
+    else if (f.entity_type == "ip") observable("resources.uid", 2, f.entity);
+    else observable("resources.uid", 10, f.entity);
+    for (const std::string& r : f.related)
+      if (r != f.entity && r.find('@') != std::string::npos) account(r);
+    for (const Evidence& ev : f.evidence) {
+      simdjson::dom::object obj;
+      if (parser.parse(ev.json).get_object().get(obj) != simdjson::SUCCESS) continue;
+      std::string_view text;
+      if (obj["ip"].get_string().get(text) == simdjson::SUCCESS) observable("evidences.src_endpoint.ip", 2, std::string(text));
+      if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS) observable("evidences.device.hostname", 1, std::string(text));
+    }
+    if (!seen.empty()) w.EndArray();
+  }
+
   if (!f.evidence.empty()) {
     w.Key("evidences");
     w.BeginArray();
@@ -284,6 +328,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Key("product");
   w.BeginObject();
   w.Field("name", "impostor");
+  w.Field("uid", "impostor");
   w.Field("vendor_name", "impostor");
   w.Field("version", options.product_version);
   w.EndObject();

@@ -135,6 +135,15 @@ TEST(OcsfFindingTest, ConfidenceBuckets) {
   EXPECT_EQ(OcsfConfidenceId(0.79), 2);
   EXPECT_EQ(OcsfConfidenceId(0.8), 3);
   EXPECT_EQ(OcsfConfidenceId(1.0), 3);
+  // The id of a finding follows its score as written: 0.795 is written 80, so High.
+  Finding f;
+  f.detector = "x.y";
+  f.entity_type = "account";
+  f.entity = "a@x.com";
+  f.key = "x.y|a@x.com";
+  f.confidence = 0.795;
+  const std::string json = OcsfFindingJson(f, FindingActivity::kCreate, OcsfOptions{});
+  EXPECT_NE(json.find("\"confidence_id\":3,\"confidence\":\"High\",\"confidence_score\":80"), std::string::npos) << json;
 }
 
 // Reads a finding from the golden input format: the Finding fields as JSON, with
