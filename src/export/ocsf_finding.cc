@@ -163,6 +163,40 @@ void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& par
 
 }  // namespace
 
+namespace {
+
+struct AttackTechnique {
+  const char* tactic_uid;
+  const char* tactic_name;
+  const char* technique_uid;
+  const char* technique_name;
+};
+
+// ATT&CK (Enterprise v15) for what each detector sees: an outsider working
+// through a valid account (T1078), from behind a proxy or VPN (T1090), driving
+// the laptop with remote-access software (T1219) or an IP-KVM (T1200). Detectors
+// of fabricated identities have no technique that fits and carry none.
+const std::vector<AttackTechnique>& AttacksOf(const std::string& detector) {
+  static const AttackTechnique kValid{"TA0001", "Initial Access", "T1078", "Valid Accounts"};
+  static const AttackTechnique kProxy{"TA0011", "Command and Control", "T1090", "Proxy"};
+  static const AttackTechnique kRemote{"TA0011", "Command and Control", "T1219", "Remote Access Software"};
+  static const AttackTechnique kHardware{"TA0001", "Initial Access", "T1200", "Hardware Additions"};
+  static const std::vector<AttackTechnique> kNone;
+  static const std::vector<std::pair<std::string, std::vector<AttackTechnique>>> kMap = {
+      {"signin.impossible_travel", {kValid}},      {"signin.atypical_location", {kValid}},
+      {"signin.anonymizer", {kValid, kProxy}},     {"signin.sanctioned_space", {kValid}},
+      {"signin.shared_egress", {kValid}},          {"signin.work_hours", {kValid}},
+      {"endpoint.rmm_tools", {kRemote}},           {"endpoint.ip_kvm", {kHardware}},
+      {"farm.colocation", {kValid, kRemote}},      {"mfa.shared_factor", {kValid}},
+      {"risk.account", {kValid}},                  {"risk.persona", {kValid}},
+  };
+  for (const auto& [id, attacks] : kMap)
+    if (id == detector) return attacks;
+  return kNone;
+}
+
+}  // namespace
+
 int OcsfConfidenceId(double confidence) {
   if (!(confidence >= 0.5)) return 1;  // NaN counts as low
   if (confidence < 0.8) return 2;
@@ -248,6 +282,47 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.EndObject();
   if (f.first_seen > 0) w.Field("first_seen_time", f.first_seen);
   if (f.last_seen > 0) w.Field("last_seen_time", f.last_seen);
+  // MITRE ATT&CK techniques the detector's evidence points to.
+  if (const std::vector<AttackTechnique>& attacks = AttacksOf(f.detector); !attacks.empty()) {
+    w.Key("attacks");
+    w.BeginArray();
+    for (const AttackTechnique& a : attacks) {
+      w.BeginObject();
+      w.Key("tactic");
+      w.BeginObject();
+      w.Field("name", a.tactic_name);
+      w.Field("uid", a.tactic_uid);
+      w.EndObject();
+      w.Key("technique");
+      w.BeginObject();
+      w.Field("name", a.technique_name);
+      w.Field("uid", a.technique_uid);
+      w.EndObject();
+      w.Field("version", "15.1");
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  // The input formats the evidence came from ("entra.graph", "osquery", "people.csv").
+  {
+    std::vector<std::string> sources;
+    for (const Evidence& ev : f.evidence) {
+      simdjson::dom::object obj;
+      std::string_view format;
+      if (parser.parse(ev.json).get_object().get(obj) != simdjson::SUCCESS) continue;
+      if (obj.at_pointer("/source/format").get_string().get(format) != simdjson::SUCCESS &&
+          obj["source_format"].get_string().get(format) != simdjson::SUCCESS)
+        continue;
+      if (!format.empty() && std::find(sources.begin(), sources.end(), format) == sources.end())
+        sources.emplace_back(format);
+    }
+    if (!sources.empty()) {
+      w.Key("data_sources");
+      w.BeginArray();
+      for (const std::string& s : sources) w.String(s);
+      w.EndArray();
+    }
+  }
   w.EndObject();
 
   // The finding's entity, then every account it relates (a device's account, a
@@ -318,7 +393,13 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   if (!f.evidence.empty()) {
     w.Key("evidences");
     w.BeginArray();
-    for (const Evidence& ev : f.evidence) WriteEvidence(w, ev, parser);
+    // A record merged into a finding twice (a repeat of one key) is one evidence.
+    std::vector<const std::string*> written;
+    for (const Evidence& ev : f.evidence) {
+      if (std::any_of(written.begin(), written.end(), [&](const std::string* s) { return *s == ev.json; })) continue;
+      written.push_back(&ev.json);
+      WriteEvidence(w, ev, parser);
+    }
     w.EndArray();
   }
 
