@@ -100,6 +100,45 @@ void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& par
       has_src |= field.key == "src_endpoint";
     }
   }
+  // A device observation is the OCSF device (its type unknown to the inventories:
+  // type_id 0), with its assigned user as owner and the serial as hardware info.
+  std::string_view device_id;
+  if (ev.kind == "device" && obj["device_id"].get_string().get(device_id) == simdjson::SUCCESS && !device_id.empty()) {
+    std::string_view text;
+    w.Key("device");
+    w.BeginObject();
+    w.Field("uid", device_id);
+    if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) w.Field("hostname", text);
+    w.Field("type_id", 0);
+    w.Field("type", "Unknown");
+    if (obj["serial"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) {
+      w.Key("hw_info");
+      w.BeginObject();
+      w.Field("serial_number", text);
+      w.EndObject();
+    }
+    if (obj["user"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) {
+      w.Key("owner");
+      w.BeginObject();
+      w.Field("name", text);
+      if (text.find('@') != std::string_view::npos) w.Field("email_addr", text);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  // A people record is the OCSF user it claims to be: record id, claimed name, e-mail.
+  std::string_view record_id;
+  if (ev.kind == "person" && !has_user && obj["record_id"].get_string().get(record_id) == simdjson::SUCCESS) {
+    std::string_view text;
+    w.Key("user");
+    w.BeginObject();
+    w.Field("uid", record_id);
+    if (obj["name"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) w.Field("full_name", text);
+    if (obj["user"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) w.Field("name", text);
+    if (obj["email"].get_string().get(text) == simdjson::SUCCESS && !text.empty()) w.Field("email_addr", text);
+    w.EndObject();
+    has_user = true;
+  }
   std::string_view account, ip;
   if (!has_user && obj["account"].get_string().get(account) == simdjson::SUCCESS && !account.empty()) {
     w.Key("user");
