@@ -1,5 +1,6 @@
 #include "common/time.h"
 
+#include <cstdint>
 #include <cstdio>
 
 namespace impostor {
@@ -26,6 +27,27 @@ bool Digits(std::string_view s, size_t& pos, int n, int& out) {
   }
   pos += n;
   out = v;
+  return true;
+}
+
+// After "hh:mm": an optional ":ss" and an optional fraction ('.' or ','; at most
+// `max_fraction` digits, kept to milliseconds). False on a malformed part.
+bool SecondsAndFraction(std::string_view s, size_t& pos, size_t max_fraction, int* second, int* millis) {
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!Digits(s, pos, 2, *second)) return false;
+  }
+  if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+    ++pos;
+    size_t ndig = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (ndig < 3) *millis = *millis * 10 + (s[pos] - '0');
+      ++ndig;
+      ++pos;
+    }
+    if (ndig == 0 || ndig > max_fraction) return false;
+    for (size_t i = ndig; i < 3; ++i) *millis *= 10;
+  }
   return true;
 }
 
@@ -74,21 +96,7 @@ std::optional<TimeMs> ParseIso(std::string_view s) {
     ++pos;
     if (!Digits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':' || !Digits(s, pos, 2, minute))
       return std::nullopt;
-    if (pos < s.size() && s[pos] == ':') {
-      ++pos;
-      if (!Digits(s, pos, 2, second)) return std::nullopt;
-    }
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-      ++pos;
-      int ndig = 0;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (ndig < 3) millis = millis * 10 + (s[pos] - '0');
-        ++ndig;
-        ++pos;
-      }
-      if (ndig == 0) return std::nullopt;
-      for (int i = ndig; i < 3; ++i) millis *= 10;
-    }
+    if (!SecondsAndFraction(s, pos, SIZE_MAX, &second, &millis)) return std::nullopt;
     if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
   }
 
@@ -262,21 +270,7 @@ std::optional<TimeMs> ParseLocale(std::string_view s, DayMonthOrder order) {
   if (pos < s.size()) {
     if (!SomeDigits(s, pos, 2, hour) || pos >= s.size() || s[pos++] != ':' || !Digits(s, pos, 2, minute))
       return std::nullopt;
-    if (pos < s.size() && s[pos] == ':') {
-      ++pos;
-      if (!Digits(s, pos, 2, second)) return std::nullopt;
-    }
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-      ++pos;
-      int ndig = 0;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (ndig < 3) millis = millis * 10 + (s[pos] - '0');
-        ++ndig;
-        ++pos;
-      }
-      if (ndig == 0 || ndig > 9) return std::nullopt;
-      for (int i = ndig; i < 3; ++i) millis *= 10;
-    }
+    if (!SecondsAndFraction(s, pos, 9, &second, &millis)) return std::nullopt;
     SkipSpaces(s, pos);
     bool am = LowerIs(s, pos, "am"), pm = LowerIs(s, pos, "pm");
     if (am || pm) {
