@@ -660,7 +660,7 @@ DetectorInfo FarmColocationInfo() {
            {"min_share", "0.5", "fraction",
             "an account links through an identifier only when it was there on at least this share of the days it was "
             "seen at all (where it lives, not an office access point or a coworking desk)"},
-           {"min_days", "2", "days", "two accounts link only when both were at the identifier on this many common days"},
+           {"min_days", "2", "days", "two accounts link only when their uses of the identifier within window_days of each other fall on this many distinct days (one shared visit links no one)"},
            {"max_farm_identities", "15", "count",
             "the largest credible farm: a cluster of more identities is public places chained together and is dropped"},
            {"min_identities", "2", "count", "distinct identities for a cluster"},

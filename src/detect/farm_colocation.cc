@@ -12,8 +12,8 @@
 //  - an account links through an identifier only when it is where the account
 //    lives: at least min_share of the days the account was seen at all (a
 //    commuter's office access point, a coworking desk twice a week do not);
-//  - two accounts link only when both were there on at least min_days common days
-//    (within window_days of each other), so one visit joins no one;
+//  - two accounts link only when their uses within window_days of each other
+//    fall on at least min_days distinct days, so one shared visit joins no one;
 //  - linked accounts form clusters (union-find), and a cluster of more than
 //    max_farm_identities identities is public places chained together, not a
 //    farm: it is dropped and counted.
@@ -168,7 +168,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     if (resident.size() < 2) continue;
     std::sort(list.begin(), list.end(), [](const Use& a, const Use& b) { return a.time < b.time; });
     // Pairs of residents of different identities there within the window of each
-    // other, and on how many days both were there.
+    // other, and the distinct days those uses fall on.
     std::map<std::pair<std::string, std::string>, std::set<int64_t>> together;
     size_t lo = 0;
     for (size_t i = 0; i < list.size(); ++i) {
