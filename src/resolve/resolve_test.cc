@@ -255,6 +255,50 @@ TEST(ResolverTest, LinksExplainsAndDetects) {
   EXPECT_EQ(shared, 1);  // the operator's own account is one persona: not reported
 }
 
+TEST(ResolverTest, AHouseholdIsNotAPersonaAndNicknamesAreOneName) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  std::vector<Person> people = SmallWorld();
+  auto add = [&](std::string id, std::string given, std::string family, std::string email, std::string phone,
+                 std::string dob, std::string national_id, std::string bank, std::string org) {
+    Person p;
+    p.record_id = id;
+    p.given_name = given;
+    p.family_name = family;
+    p.email = email;
+    p.phones.push_back(phone);
+    p.dob = dob;
+    p.national_id = national_id;
+    p.bank_account = bank;
+    p.address = "12 Desert Rose Ln";
+    p.postcode = "89101";
+    p.org = org;
+    p.source = PersonSource::kHr;
+    people.push_back(p);
+  };
+  // Spouses: one home, one family phone, one joint account; their own e-mails,
+  // birth dates and national ids.
+  add("h1", "Sharon", "Scott", "sharon.scott29@gmail.com", "+1 702 555 0144", "2001-09-05", "111-22-3333",
+      "JOINT-4242", "Contoso");
+  add("h2", "Eric", "Dixon", "eric.dixon22@gmail.com", "+1 702 555 0144", "1979-09-20", "444-55-6666",
+      "JOINT-4242", "Fabrikam");
+  // One applicant as Robert and Bobby, one e-mail.
+  add("n1", "Robert", "Quill", "rquill.dev@gmail.com", "+1 503 555 0190", "1988-02-02", "", "", "Contoso");
+  add("n2", "Bobby", "Quill", "rquill.dev@gmail.com", "+1 503 555 0190", "", "", "", "Northwind");
+  Result<ResolutionResult> result = ResolvePeople(people, config);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const size_t h1 = people.size() - 4, n1 = people.size() - 2;
+  EXPECT_NE(result->persona_of[h1], result->persona_of[h1 + 1]) << "a household merged into one persona";
+  EXPECT_EQ(result->persona_of[n1], result->persona_of[n1 + 1]);
+  CollectFindings sink;
+  DetectPersonaFindings(*result, sink);
+  for (const auto& f : sink.findings) {
+    if (f.detector != "persona.reuse") continue;
+    EXPECT_EQ(f.explanation.find("Quill"), std::string::npos) << "Robert and Bobby are one name: " << f.explanation;
+    EXPECT_EQ(f.explanation.find("Sharon"), std::string::npos) << f.explanation;
+  }
+}
+
 TEST(ResolverTest, HashedValuesStillLink) {
   LinkageConfig config = DefaultLinkageConfig();
   config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
