@@ -137,6 +137,7 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   std::string current;
   ScanOptions options;
   options.inputs = plan.inputs;
+  options.strict = a.strict;
   options.format = a.format;
   options.db_path = a.db;
   options.threads = a.threads;
@@ -225,10 +226,17 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
       std::fprintf(stderr, "impostor: %llu sign-in(s) had no account and were not judged\n",
                    static_cast<unsigned long long>(s.no_account));
   }
-  if (!plan.skipped.empty())
-    std::fprintf(stderr, "impostor: %zu input(s) skipped, named above; %zu read (exit status %d)\n",
-                 plan.skipped.size(), plan.inputs.size(), static_cast<int>(kExitInputSkipped));
-  ctx.exit_code = plan.skipped.empty() ? kExitOk : kExitInputSkipped;
+  // Inputs a read error stopped part-way: the records before the error were scanned.
+  for (const auto& [input, error] : result->stats.failed_inputs) {
+    const std::string line = error.find(input) == std::string::npos ? input + ": " + error : error;
+    std::fprintf(stderr, "impostor: skipped the rest of %s (the records before the error were scanned)\n",
+                 line.c_str());
+  }
+  const size_t skipped = plan.skipped.size() + result->stats.failed_inputs.size();
+  if (skipped > 0)
+    std::fprintf(stderr, "impostor: %zu input(s) skipped or cut short, named above; %zu read (exit status %d)\n",
+                 skipped, plan.inputs.size() - result->stats.failed_inputs.size(), static_cast<int>(kExitInputSkipped));
+  ctx.exit_code = skipped == 0 ? kExitOk : kExitInputSkipped;
   if (fail_on != Severity::kUnknown)
     for (const Finding& f : result->findings)
       if (f.severity >= fail_on) ctx.exit_code = kExitFindings;

@@ -439,9 +439,17 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     for (const auto& [kind, n] : rs.skipped_by_kind) read_stats.skipped_by_kind[kind] += n;
   };
   for (const std::string& input : options.inputs) {
+    // One damaged input never stops the scan (unless strict): its error is kept to be
+    // reported, the records read before it are kept, and the next input is read.
+    auto set_aside = [&](const Status& st) -> bool {
+      if (st.ok() || options.strict) return false;
+      read_stats.failed_inputs.emplace_back(input, st.message());
+      return true;
+    };
     InputKinds kinds;
     if (options.format.empty()) {
       auto classified = ClassifyInput(input);
+      if (set_aside(classified.status())) continue;
       if (!classified.ok()) return classified.status();
       kinds = *classified;
     } else {
@@ -458,28 +466,36 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
       ro.csv_columns = config.csv_columns;
       ro.progress = progress;
       ReadStats rs;
-      IMPOSTOR_RETURN_IF_ERROR(ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs));
+      Status st = ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs);
       count(rs);
+      if (set_aside(st)) continue;
+      IMPOSTOR_RETURN_IF_ERROR(st);
     }
     if (kinds.registrations) {
       // Sign-in events in the same file are not registrations: only count real rejects.
       ReadStats rs;
-      IMPOSTOR_RETURN_IF_ERROR(ReadRegistrations(
-          input, "", [&](Registration&& r) { registrations.push_back(std::move(r)); }, rejects, &rs));
+      Status st = ReadRegistrations(input, "", [&](Registration&& r) { registrations.push_back(std::move(r)); },
+                                    rejects, &rs);
       read_stats.rejected += rs.rejected;
+      if (set_aside(st)) continue;
+      IMPOSTOR_RETURN_IF_ERROR(st);
     }
     if (kinds.devices) {
       DeviceReadOptions dro;
       dro.progress = progress;
       ReadStats rs;
-      IMPOSTOR_RETURN_IF_ERROR(
-          ReadDeviceRecords(input, dro, [&](DeviceObservation&& d) { devices.push_back(std::move(d)); }, rejects, &rs));
+      Status st =
+          ReadDeviceRecords(input, dro, [&](DeviceObservation&& d) { devices.push_back(std::move(d)); }, rejects, &rs);
       count(rs);
+      if (set_aside(st)) continue;
+      IMPOSTOR_RETURN_IF_ERROR(st);
     }
     if (kinds.people) {
       PeopleReadStats ps;
-      IMPOSTOR_RETURN_IF_ERROR(ReadPeople(input, linkage, &people, rejects, &ps));
+      Status st = ReadPeople(input, linkage, &people, rejects, &ps);
       read_stats.rejected += ps.rejected;
+      if (set_aside(st)) continue;
+      IMPOSTOR_RETURN_IF_ERROR(st);
     }
   }
   double read_seconds = Seconds(started);
@@ -517,6 +533,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   stats.rejected = read_stats.rejected;
   stats.skipped = read_stats.skipped;
   stats.skipped_by_kind = read_stats.skipped_by_kind;
+  stats.failed_inputs = read_stats.failed_inputs;
   stats.read_seconds = read_seconds;
   stats.people = people.size();
   stats.devices = devices.size();

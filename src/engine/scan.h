@@ -37,6 +37,10 @@ struct ScanOptions {
   bool photo_faces = true;          // overrides the config's people.photo_faces when false
   std::string model_path;           // risk model (models/risk_model.json); "" = no risk scores
   double min_risk = 20;             // risk.account and risk.persona findings from this score (0-100) up
+  // A read error inside an input (a gzip cut short, a damaged archive member) stops the
+  // scan when true; when false the input is set aside (ScanStats::failed_inputs) with
+  // the records read before the error kept, and the rest are scanned.
+  bool strict = false;
   // Progress of reading: (input name, bytes done, bytes total or 0, records read so far).
   std::function<void(const std::string&, uint64_t, uint64_t, uint64_t)> progress;
 };
@@ -57,6 +61,8 @@ struct ScanStats {
   uint64_t findings_new = 0;
   uint64_t findings_updated = 0;
   std::map<std::string, uint64_t> skipped_by_kind;
+  // Inputs a read error stopped part-way (options.strict false): name and the error.
+  std::vector<std::pair<std::string, std::string>> failed_inputs;
   double read_seconds = 0, enrich_seconds = 0, detect_seconds = 0, store_seconds = 0;
   size_t state_bytes = 0;            // in-memory per-account state after the scan
 };

@@ -138,13 +138,19 @@ TEST_F(ScanTest, CorruptStoreStopsWithAClearMessage) {
   EXPECT_NE(r.status().message().find(db), std::string::npos) << r.status().ToString();
 }
 
-TEST_F(ScanTest, MissingInputIsAnError) {
+TEST_F(ScanTest, MissingInputIsSetAsideOrWithStrictAnError) {
   ScanOptions o;
   o.inputs = {(dir_ / "nope.jsonl").string()};
   o.db_path = (dir_ / "m.db").string();
   auto r = RunScan(o, config_, rejects_);
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("nope.jsonl"), std::string::npos);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->stats.failed_inputs.size(), 1u);
+  EXPECT_EQ(r->stats.failed_inputs[0].first, (dir_ / "nope.jsonl").string());
+  EXPECT_NE(r->stats.failed_inputs[0].second.find("nope.jsonl"), std::string::npos);
+  o.strict = true;
+  auto strict = RunScan(o, config_, rejects_);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.status().message().find("nope.jsonl"), std::string::npos);
 }
 
 TEST(ConfigTest, UnknownKeysAndBadValuesNameFileAndLine) {
