@@ -37,10 +37,11 @@ networks:
 YAML
   mapfile -t inputs < <(find "$world/signins" "$world/devices" "$world/mfa" -type f | sort)
   inputs+=("$world/people.csv")
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   "$IMPOSTOR" scan -q --db "$out/impostor.db" --out "$out/findings.jsonl" --rejects "$out/rejects.jsonl" \
     --config "$out/egress.yaml" "${EXTRA[@]}" "${inputs[@]}" || [ $? -eq 1 ]
-  secs=$(echo "$(date +%s.%N) - $start" | bc)
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  secs="$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   echo "== $name: $(wc -l < "$out/findings.jsonl") findings in ${secs}s =="
   python3 "$SCORE" "$world/truth.json.gz" "$out/findings.jsonl" | tee "$out/score.txt"
   python3 "$SCORE" "$world/truth.json.gz" "$out/findings.jsonl" --json > "$out/score.json"

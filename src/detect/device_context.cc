@@ -38,10 +38,7 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
         if (other_user.empty()) other_user = o->user;
       }
       std::string user = mdm_user.empty() ? other_user : mdm_user;
-      if (!user.empty()) {
-        device_account_[id] = user;
-        device_link_[id] = mdm_user.empty() ? "the inventory's user" : "the MDM check-in's user";
-      }
+      if (!user.empty()) device_account_[id] = user;
     }
     JoinDevicesToAccounts();
   }

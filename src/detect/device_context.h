@@ -38,8 +38,9 @@ class DeviceContext {
   const std::map<std::string, std::vector<const DeviceObservation*>>& devices() const { return by_device_; }
 
   std::string AccountOf(const std::string& device) const;          // "" when unknown
-  // How AccountOf was found ("the MDM check-in's user", "hardware serial X of device
-  // Y", "host name ...", "local user name ... (weak)"); "" when unknown.
+  // How AccountOf was joined from another inventory ("hardware serial X of device
+  // Y", "host name ...", "local user name ... (weak)"); "" when the device's own
+  // records name the account, or no account is known.
   std::string AccountLinkOf(const std::string& device) const;
   const Person* PersonOf(const std::string& account) const;        // the HR record first
   std::string OrgOf(const std::string& account) const;             // person org, sign-in tenant, or e-mail domain

@@ -48,8 +48,7 @@ std::string HostLabel(const std::string& device, const std::vector<const DeviceO
   const std::string account = ctx.AccountOf(device);
   if (account.empty()) return host;
   const std::string link = ctx.AccountLinkOf(device);
-  const bool own = link.empty() || link.rfind("the ", 0) == 0;
-  return host + " (" + account + (own ? "" : ", by " + link) + ")";
+  return host + " (" + account + (link.empty() ? "" : ", by " + link) + ")";
 }
 
 // ---- ICU time zones.
@@ -205,16 +204,26 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     const std::string account = ctx.AccountOf(device);
     return account.empty() ? std::string() : ctx.OrgOf(account);
   };
+  // The catalogue is matched once per observation; both passes read the matches.
+  struct Matched {
+    const DeviceObservation* obs;
+    SoftwareMatch match;
+  };
+  std::map<std::string, std::vector<Matched>> matched;                   // device -> its catalogue software
+  std::map<std::string, std::string> device_org;                         // device -> organisation
   std::map<std::string, size_t> fleet_size;                              // org -> devices
   std::map<std::pair<std::string, std::string>, size_t> fleet_tool;      // (org, tool) -> devices
   for (const auto& [device, obs] : ctx.devices()) {
-    const std::string org = org_of_device(device);
+    const std::string& org = device_org[device] = org_of_device(device);
     ++fleet_size[org];
+    std::vector<Matched>& found = matched[device];
     std::set<std::string> names;
     for (const DeviceObservation* o : obs) {
       if (o->removed) continue;
       SoftwareMatch m = ctx.catalog().MatchSoftware(*o);
+      if (m.kind == SoftwareMatch::Kind::kNone) continue;
       if (m.kind == SoftwareMatch::Kind::kRmm) names.insert(m.name);
+      found.push_back({o, std::move(m)});
     }
     for (const std::string& n : names) ++fleet_tool[{org, n}];
   }
@@ -225,7 +234,7 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
     return devices >= fleet_min_devices && devices >= fleet_share * static_cast<double>(fleet_size[org]);
   };
   for (const auto& [device, obs] : ctx.devices()) {
-    const std::string device_org = org_of_device(device);
+    const std::string& org = device_org[device];
     std::set<std::string> fleet_tools;  // on this device and common in its fleet
     struct Seen {
       std::string name;
@@ -235,17 +244,14 @@ void DetectRmmTools(const DeviceContext& ctx, const DetectorParams& params, Find
       std::string matched_on;
     };
     std::map<std::string, Seen> rmm, other;  // by tool name
-    for (const DeviceObservation* o : obs) {
-      if (o->removed) continue;
-      SoftwareMatch m = ctx.catalog().MatchSoftware(*o);
-      if (m.kind == SoftwareMatch::Kind::kNone) continue;
+    for (const auto& [o, m] : matched[device]) {
       std::string lname = AsciiLower(m.name), lobs = AsciiLower(o->name);
       bool allowed = false;
       for (const std::string& a : allow) {
         if (a == lname || a == lobs || (!lobs.empty() && lobs.rfind(a, 0) == 0)) allowed = true;
       }
       if (allowed) continue;
-      if (m.kind == SoftwareMatch::Kind::kRmm && fleet_sanctioned(device_org, m.name)) {
+      if (m.kind == SoftwareMatch::Kind::kRmm && fleet_sanctioned(org, m.name)) {
         fleet_tools.insert(m.name);
         continue;
       }

@@ -26,6 +26,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 #include "common/json_writer.h"
 #include "detect/device_context.h"
@@ -79,9 +80,10 @@ struct UnionFind {
   }
 };
 
+std::string IpIdentifier(const IpAddress& ip) { return "ip:" + ip.HomeKey(); }
 std::string IpIdentifier(const std::string& text) {
   std::optional<IpAddress> ip = IpAddress::Parse(text);
-  return "ip:" + (ip ? ip->HomeKey() : text);
+  return ip ? IpIdentifier(*ip) : "ip:" + text;
 }
 
 }  // namespace
@@ -96,8 +98,17 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
   const double min_share = params.Number("min_share", 0.5);
   const size_t min_days = static_cast<size_t>(params.Number("min_days", 2));
 
+  // An account's identity (national id, else name and birth date, else itself),
+  // looked up once: the pair loops below ask for it for every pair of uses.
+  std::unordered_map<std::string, std::string> identity_cache;
+  auto identity = [&](const std::string& account) -> const std::string& {
+    auto it = identity_cache.find(account);
+    if (it == identity_cache.end()) it = identity_cache.emplace(account, ctx.IdentityOf(account)).first;
+    return it->second;
+  };
   std::map<std::string, std::vector<Use>> uses;  // identifier -> uses
   std::map<std::string, std::vector<std::string>> devices_of;  // account -> devices
+  std::unordered_map<std::string, std::string> ip_key;  // a device's address text -> its identifier
   for (const auto& [device, obs] : ctx.devices()) {
     std::string account = ctx.AccountOf(device);
     if (account.empty()) account = "device:" + device;
@@ -106,8 +117,11 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (o->time <= 0) continue;
       if (!o->public_ip.empty()) {
         const IpFacts* facts = ctx.FactsOf(o->public_ip);
-        if (!facts || !facts->net || ResidentialEnough(*facts->net))
-          uses[IpIdentifier(o->public_ip)].push_back({account, o->time, o});
+        if (!facts || !facts->net || ResidentialEnough(*facts->net)) {
+          auto key = ip_key.find(o->public_ip);
+          if (key == ip_key.end()) key = ip_key.emplace(o->public_ip, IpIdentifier(o->public_ip)).first;
+          uses[key->second].push_back({account, o->time, o});
+        }
       }
       if (!o->bssid.empty()) uses["bssid:" + o->bssid].push_back({account, o->time, o});
     }
@@ -116,7 +130,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     for (const SignIn& s : *ctx.evidence().signins) {
       if (s.ip_text.empty() || s.account.empty() || s.outcome == Outcome::kFailure) continue;
       if (!ResidentialEnough(s.net) || s.vendor_proxy) continue;
-      uses[IpIdentifier(s.ip_text)].push_back({s.account, s.time_ms, nullptr, &s});
+      uses[s.ip ? IpIdentifier(*s.ip) : IpIdentifier(s.ip_text)].push_back({s.account, s.time_ms, nullptr, &s});
     }
   }
   if (ctx.evidence().people) {
@@ -151,7 +165,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
   std::vector<Link> links;
   for (auto& [identifier, list] : uses) {
     std::set<std::string> identities;
-    for (const Use& u : list) identities.insert(ctx.IdentityOf(u.account));
+    for (const Use& u : list) identities.insert(identity(u.account));
     if (identities.size() < 2 || identities.size() > max_members) continue;
     // Accounts that live at this identifier, with the days they were there.
     std::map<std::string, std::set<int64_t>> days_here;
@@ -177,7 +191,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       for (size_t j = lo; j < i; ++j) {
         if (list[j].account == list[i].account || !resident.count(list[j].account)) continue;
         if (list[j].time != 0 && list[i].time - list[j].time > window) continue;
-        if (ctx.IdentityOf(list[j].account) == ctx.IdentityOf(list[i].account)) continue;
+        if (identity(list[j].account) == identity(list[i].account)) continue;
         auto key = std::minmax(list[i].account, list[j].account);
         auto& days = together[{key.first, key.second}];
         if (list[i].time) days.insert(day_of(list[i].time));
@@ -208,7 +222,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     for (const Link* l : cl)
       for (const std::string& a : l->accounts) members.insert(a);
     for (const std::string& a : members) {
-      identities.insert(ctx.IdentityOf(a));
+      identities.insert(identity(a));
       std::string org = ctx.OrgOf(a);
       if (!org.empty()) orgs.insert(org);
     }

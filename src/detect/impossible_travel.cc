@@ -12,10 +12,18 @@ namespace impostor {
 
 namespace {
 
-bool IsPhoneOs(const std::string& os) {
-  const std::string lower = AsciiLower(os);
-  return lower.find("android") != std::string::npos || lower.rfind("ios", 0) == 0 ||
-         lower.find("iphone") != std::string::npos || lower.find("ipados") != std::string::npos;
+// Case-insensitive search without a copy: this runs for every sign-in.
+bool ContainsNoCase(std::string_view text, std::string_view word) {
+  if (word.size() > text.size()) return false;
+  for (size_t i = 0; i + word.size() <= text.size(); ++i)
+    if (EqualsIgnoreCase(text.substr(i, word.size()), word)) return true;
+  return false;
+}
+
+bool IsPhoneOs(std::string_view os) {
+  if (os.empty()) return false;
+  return ContainsNoCase(os, "android") || (os.size() >= 3 && EqualsIgnoreCase(os.substr(0, 3), "ios")) ||
+         ContainsNoCase(os, "iphone") || ContainsNoCase(os, "ipados");
 }
 
 constexpr char kId[] = "signin.impossible_travel";

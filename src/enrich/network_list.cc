@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/csv.h"
+
 namespace impostor {
 namespace {
 
@@ -91,24 +93,6 @@ bool NetworkList::AddEntry(std::string_view entry, uint32_t label, std::vector<B
   return true;
 }
 
-namespace {
-// Cells of one CSV line, unquoted (quotes around a cell are dropped; network
-// lists hold no commas inside a cell).
-std::vector<std::string_view> SplitCsvCells(std::string_view line) {
-  std::vector<std::string_view> cells;
-  size_t start = 0;
-  while (true) {
-    size_t comma = line.find(',', start);
-    std::string_view cell = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
-    cells.push_back(cell);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return cells;
-}
-}  // namespace
-
 void NetworkList::AddText(std::string_view text, const std::string& source, std::vector<Block>* v4,
                           std::vector<Block>* v6) {
   uint64_t line_no = 0;
@@ -116,6 +100,7 @@ void NetworkList::AddText(std::string_view text, const std::string& source, std:
   // A network team's export: a CSV with a header naming a `cidr` column (and
   // optionally `name`, which labels the row, e.g. "org,cidr,name,kind").
   int csv_cidr = -1, csv_name = -1;
+  std::vector<std::string> cells;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -123,17 +108,22 @@ void NetworkList::AddText(std::string_view text, const std::string& source, std:
     pos = nl + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto cells_of = [&cells](std::string_view l) {
+      size_t at = 0;
+      uint64_t breaks = 0;
+      SplitCsvRecord(l, &at, &cells, &breaks, true);
+    };
     if (line_no == 1 && line.find(',') != std::string_view::npos) {
-      std::vector<std::string_view> cols = SplitCsvCells(line);
-      for (size_t i = 0; i < cols.size(); ++i) {
-        if (Trim(cols[i]) == "cidr") csv_cidr = static_cast<int>(i);
-        if (Trim(cols[i]) == "name") csv_name = static_cast<int>(i);
+      cells_of(line);
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (Trim(cells[i]) == "cidr") csv_cidr = static_cast<int>(i);
+        if (Trim(cells[i]) == "name") csv_name = static_cast<int>(i);
       }
       if (csv_cidr >= 0) continue;
     }
     if (csv_cidr >= 0) {
       if (Trim(line).empty()) continue;
-      std::vector<std::string_view> cells = SplitCsvCells(line);
+      cells_of(line);
       std::string_view cidr = static_cast<size_t>(csv_cidr) < cells.size() ? Trim(cells[csv_cidr]) : "";
       std::string_view label =
           csv_name >= 0 && static_cast<size_t>(csv_name) < cells.size() ? Trim(cells[csv_name]) : "";

@@ -250,6 +250,28 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   // The id follows the score as written (0.795 is 80, High), so the two never disagree.
   const int confidence_score = static_cast<int>(std::lround(confidence * 100));
   const int confidence_id = OcsfConfidenceId(confidence_score / 100.0);
+  // The risk findings come from a trained model; the rest from rules.
+  const bool learned = f.detector.rfind("risk.", 0) == 0;
+  // What the observables and data sources need from each evidence record, read in
+  // one pass (WriteEvidence reads each record once more for the evidence itself).
+  struct EvidenceKeys {
+    std::string ip, hostname, format;
+  };
+  std::vector<EvidenceKeys> keys;
+  keys.reserve(f.evidence.size());
+  for (const Evidence& ev : f.evidence) {
+    EvidenceKeys k;
+    simdjson::dom::object obj;
+    std::string_view text;
+    if (parser.parse(ev.json).get_object().get(obj) == simdjson::SUCCESS) {
+      if (obj["ip"].get_string().get(text) == simdjson::SUCCESS) k.ip = text;
+      if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS) k.hostname = text;
+      if (obj.at_pointer("/source/format").get_string().get(text) == simdjson::SUCCESS ||
+          obj["source_format"].get_string().get(text) == simdjson::SUCCESS)
+        k.format = text;
+    }
+    keys.push_back(std::move(k));
+  }
 
   JsonWriter w(out);
   w.BeginObject();
@@ -284,12 +306,11 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("message", f.explanation);
   // The risk model's score is OCSF's own risk_score (0-100) and risk level; the
   // probability and contributions stay in unmapped beside them.
-  if (f.detector.rfind("risk.", 0) == 0) {
-    simdjson::dom::parser risk_parser;
+  if (learned) {
     simdjson::dom::object risk_attrs;
     double score = 0;
     if (!f.attributes_json.empty() &&
-        risk_parser.parse(f.attributes_json).get_object().get(risk_attrs) == simdjson::SUCCESS &&
+        parser.parse(f.attributes_json).get_object().get(risk_attrs) == simdjson::SUCCESS &&
         risk_attrs["score"].get_double().get(score) == simdjson::SUCCESS) {
       const int risk = static_cast<int>(std::lround(std::clamp(score, 0.0, 100.0)));
       const int level = risk >= 80 ? 4 : risk >= 60 ? 3 : risk >= 40 ? 2 : risk >= 20 ? 1 : 0;
@@ -313,8 +334,6 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Key("analytic");
   w.BeginObject();
   w.Field("name", f.detector);
-  // The risk findings come from a trained model; the rest from rules.
-  const bool learned = f.detector.rfind("risk.", 0) == 0;
   w.Field("type_id", learned ? 4 : kAnalyticTypeRule);
   w.Field("type", learned ? "Learning (ML/DL)" : "Rule");
   w.Field("uid", f.detector);
@@ -345,16 +364,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   // The input formats the evidence came from ("entra.graph", "osquery", "people.csv").
   {
     std::vector<std::string> sources;
-    for (const Evidence& ev : f.evidence) {
-      simdjson::dom::object obj;
-      std::string_view format;
-      if (parser.parse(ev.json).get_object().get(obj) != simdjson::SUCCESS) continue;
-      if (obj.at_pointer("/source/format").get_string().get(format) != simdjson::SUCCESS &&
-          obj["source_format"].get_string().get(format) != simdjson::SUCCESS)
-        continue;
-      if (!format.empty() && std::find(sources.begin(), sources.end(), format) == sources.end())
-        sources.emplace_back(format);
-    }
+    for (const EvidenceKeys& k : keys)
+      if (!k.format.empty() && std::find(sources.begin(), sources.end(), k.format) == sources.end())
+        sources.push_back(k.format);
     if (!sources.empty()) {
       w.Key("data_sources");
       w.BeginArray();
@@ -419,12 +431,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     else observable("resources.uid", 10, f.entity);
     for (const std::string& r : f.related)
       if (r != f.entity && r.find('@') != std::string::npos) account(r);
-    for (const Evidence& ev : f.evidence) {
-      simdjson::dom::object obj;
-      if (parser.parse(ev.json).get_object().get(obj) != simdjson::SUCCESS) continue;
-      std::string_view text;
-      if (obj["ip"].get_string().get(text) == simdjson::SUCCESS) observable("evidences.src_endpoint.ip", 2, std::string(text));
-      if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS) observable("evidences.device.hostname", 1, std::string(text));
+    for (const EvidenceKeys& k : keys) {
+      observable("evidences.src_endpoint.ip", 2, k.ip);
+      observable("evidences.device.hostname", 1, k.hostname);
     }
     if (!seen.empty()) w.EndArray();
   }

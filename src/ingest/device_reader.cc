@@ -241,7 +241,7 @@ Status ReadDeviceCsv(ingest::ChunkBuffer* buffer, DeviceRun* run, const std::str
     while (pos < text.size()) {
       size_t start = pos;
       uint64_t start_line = line;
-      if (!ingest::SplitCsvRecord(text, &pos, &row, &line, buffer->eof())) {
+      if (!SplitCsvRecord(text, &pos, &row, &line, buffer->eof())) {
         pos = start;
         line = start_line;
         if (buffer->eof()) {

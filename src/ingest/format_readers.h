@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/csv.h"
 #include "ingest/json_fields.h"
 #include "records/signin.h"
 
@@ -42,12 +43,7 @@ RecordResult ReadEcsRecord(od::object& record, RecordContext& ctx, SignIn* out);
 
 // ---- CSV.
 
-// Splits one RFC 4180 record that starts at text[*pos]; quoted fields may hold
-// commas, doubled quotes and line breaks. Advances *pos past the record's line
-// end and adds the number of line breaks consumed to *lines. Returns false when
-// the text ends inside a quoted field (the record is incomplete).
-bool SplitCsvRecord(std::string_view text, size_t* pos, std::vector<std::string>* fields,
-                    uint64_t* lines, bool at_end);
+// Records split by SplitCsvRecord (common/csv.h).
 
 // The header record at the start of `head` (the first bytes of an input, for format
 // detection). It is complete if a line break follows it, or if it is all there is;

@@ -176,8 +176,16 @@ class ReadRun {
       return true;
     });
     if (!ok) return ingest::RecordResult::Reject(error);
-    std::string header_error = flat_->Init(flat_header_);
-    if (!header_error.empty()) return ingest::RecordResult::Reject(header_error);
+    // Records of one export share their keys: the columns are resolved again only
+    // when they change.
+    if (flat_header_ != flat_resolved_) {
+      std::string header_error = flat_->Init(flat_header_);
+      if (!header_error.empty()) {
+        flat_resolved_.clear();
+        return ingest::RecordResult::Reject(header_error);
+      }
+      flat_resolved_ = flat_header_;
+    }
     return flat_->Read(flat_row_, ctx_, signin);
   }
 
@@ -185,6 +193,7 @@ class ReadRun {
   ingest::RecordContext ctx_;
   ingest::RowReader* flat_ = nullptr;
   std::vector<std::string> flat_header_, flat_row_;
+  std::vector<std::string> flat_resolved_;  // the header flat_ was last initialised with
 };
 
 Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* run,
@@ -199,7 +208,7 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* 
     while (pos < text.size()) {
       size_t start = pos;
       uint64_t start_line = line;
-      if (!ingest::SplitCsvRecord(text, &pos, &row, &line, buffer->eof())) {
+      if (!SplitCsvRecord(text, &pos, &row, &line, buffer->eof())) {
         pos = start;
         line = start_line;
         if (buffer->eof()) {  // a quoted field never closed
