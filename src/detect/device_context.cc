@@ -54,27 +54,11 @@ DeviceContext::DeviceContext(const EvidenceSet& evidence, const EndpointCatalog&
     }
   }
   if (ev_.signins) {
-    std::unordered_map<std::string, std::unordered_set<std::string>> ip_accounts;
-    std::unordered_map<std::string, std::pair<double, double>> sums;
-    std::unordered_map<std::string, uint32_t> counts;
-    for (const SignIn& s : *ev_.signins) {
-      if (!s.tenant.empty() && !s.account.empty()) tenant_of_.emplace(s.account, s.tenant);
-      if (s.ip_text.empty()) continue;
-      IpFacts& f = ip_facts_[s.ip_text];
-      if (!f.net) f.net = &s.net;
-      if (!f.geo && s.geo.has_coordinates()) f.geo = &s.geo;
-      ip_accounts[s.ip_text].insert(s.account);
-      if (s.geo.has_coordinates() && !s.geo.city.empty() && !s.geo.country.empty() && !s.net.is_anonymizer &&
-          !s.net.is_mobile) {
-        std::string key = s.geo.country + "|" + AsciiLower(s.geo.city);
-        auto& sum = sums[key];
-        sum.first += s.geo.lat;
-        sum.second += s.geo.lon;
-        ++counts[key];
-      }
+    for (const auto& [ip, f] : ev_.signins->facts()) {
+      if (!f.has_net) continue;
+      ip_facts_[ip] = IpFacts{&f.net, f.geo.has_coordinates() ? &f.geo : nullptr,
+                              static_cast<uint32_t>(f.accounts.size())};
     }
-    for (auto& [ip, accounts] : ip_accounts) ip_facts_[ip].accounts = static_cast<uint32_t>(accounts.size());
-    for (auto& [key, sum] : sums) gazetteer_[key] = {sum.first / counts[key], sum.second / counts[key]};
   }
 }
 
@@ -133,7 +117,7 @@ void DeviceContext::JoinDevicesToAccounts() {
     by_local[lower.substr(0, at)].insert(lower);
   };
   if (ev_.signins)
-    for (const SignIn& s : *ev_.signins) add_account(s.account);
+    for (const std::string& account : ev_.signins->accounts()) add_account(account);
   if (ev_.people)
     for (const Person& p : *ev_.people) add_account(p.user);
   for (const auto& [id, list] : by_device_) {
@@ -177,7 +161,8 @@ const Person* DeviceContext::PersonOf(const std::string& account) const {
 
 std::string DeviceContext::OrgOf(const std::string& account) const {
   if (const Person* p = PersonOf(account); p && !p->org.empty()) return p->org;
-  if (auto it = tenant_of_.find(account); it != tenant_of_.end()) return it->second;
+  if (ev_.signins)
+    if (const std::string* tenant = ev_.signins->TenantOf(account)) return *tenant;
   size_t at = account.find('@');
   return at == std::string::npos ? "" : account.substr(at + 1);
 }
@@ -197,11 +182,7 @@ const IpFacts* DeviceContext::FactsOf(const std::string& ip) const {
 
 bool DeviceContext::CityCoordinates(const std::string& country, const std::string& city, double* lat,
                                     double* lon) const {
-  auto it = gazetteer_.find(country + "|" + AsciiLower(city));
-  if (it == gazetteer_.end()) return false;
-  *lat = it->second.first;
-  *lon = it->second.second;
-  return true;
+  return ev_.signins && ev_.signins->CityCoordinates(country, city, lat, lon);
 }
 
 TimeMs DeviceContext::FirstCheckIn(const std::string& device) const {

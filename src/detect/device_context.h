@@ -3,7 +3,7 @@
 // another inventory's record of the same serial or host name, else its local user
 // name), account -> claimed
 // person, account -> organisation and identity, public IP -> what enrichment
-// learnt about it from the sign-ins, and a small gazetteer (country + city ->
+// learnt about it from the sign-ins (detect/signin_summary.h), and a small gazetteer (country + city ->
 // coordinates) learnt from the GeoIP answers of the same sign-ins. Internal to
 // src/detect/.
 //
@@ -23,8 +23,8 @@
 namespace impostor {
 
 struct IpFacts {
-  const NetworkInfo* net = nullptr;  // of the first enriched sign-in from the address
-  const Location* geo = nullptr;     // of the first located sign-in from the address
+  const NetworkInfo* net = nullptr;  // of the first enriched sign-in from the address (in the summary)
+  const Location* geo = nullptr;     // of the first located sign-in from the address (in the summary)
   uint32_t accounts = 0;             // distinct accounts signing in from it
 };
 
@@ -60,9 +60,7 @@ class DeviceContext {
   std::unordered_map<std::string, std::string> device_account_;
   std::unordered_map<std::string, std::string> device_link_;
   std::unordered_map<std::string, const Person*> person_of_;
-  std::unordered_map<std::string, std::string> tenant_of_;
   std::unordered_map<std::string, IpFacts> ip_facts_;
-  std::unordered_map<std::string, std::pair<double, double>> gazetteer_;
 };
 
 // Evidence records of observations and registrations: detect/evidence.h.

@@ -40,6 +40,7 @@
 #include "records/device.h"
 #include "records/person.h"
 #include "records/registration.h"
+#include "detect/signin_summary.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -50,7 +51,9 @@ struct EvidenceSet {
   const std::vector<DeviceObservation>* devices = nullptr;
   const std::vector<Registration>* registrations = nullptr;
   const std::vector<Person>* people = nullptr;
-  const std::vector<SignIn>* signins = nullptr;  // enriched (net flags, geo); any order
+  // What the enriched sign-in stream left (addresses, residential uses, tenants);
+  // facts are kept for the device records' public IPs (SignInSummary::KeepFactsOf).
+  const SignInSummary* signins = nullptr;
   // Catalogues; nullptr = load EndpointCatalog::DefaultDir().
   const EndpointCatalog* catalog = nullptr;
 };

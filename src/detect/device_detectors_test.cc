@@ -62,7 +62,10 @@ DeviceObservation CheckIn(const std::string& device, const std::string& user, co
 std::vector<Finding> RunAll(const std::vector<DeviceObservation>& devices, const std::vector<Person>& people = {},
                          const std::vector<Registration>& regs = {}, const std::vector<SignIn>& signins = {},
                          const std::string& yaml = "") {
-  EvidenceSet ev{&devices, &regs, &people, &signins, &Catalog()};
+  VectorSignInArchive archive(signins);
+  SignInSummary summary;
+  SummarizeSignIns(signins, archive, &summary);
+  EvidenceSet ev{&devices, &regs, &people, &summary, &Catalog()};
   YAML::Node node = YAML::Load(yaml.empty() ? "{}" : yaml);
   Result<DetectorConfig> config = DetectorConfig::FromYaml(node, "test.yaml");
   EXPECT_TRUE(config.ok());

@@ -36,19 +36,18 @@ namespace impostor {
 
 namespace {
 
+// Uses of one identifier by one account: a device observation (time == last), a
+// ship-to address (timeless), or one day of sign-ins from the address (first and
+// last time that day; the first is the evidence, read back by locator).
 struct Use {
   std::string account;
   TimeMs time;  // 0 = timeless (ship-to)
+  TimeMs last;  // the last use of this entry (== time but for a day of sign-ins)
   const DeviceObservation* device = nullptr;
-  const SignIn* signin = nullptr;
   const Person* person = nullptr;
+  bool signin = false;
+  uint64_t locator = 0;  // of the day's first sign-in (SignInSummary)
 };
-
-bool ResidentialEnough(const NetworkInfo& n) {
-  if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress) return false;
-  std::string ct = AsciiLower(n.connection_type);
-  return ct != "corporate" && ct != "cellular" && ct != "hosting";
-}
 
 std::string NormalizeAddress(const std::string& a) {
   std::string out;
@@ -107,6 +106,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     return it->second;
   };
   std::map<std::string, std::vector<Use>> uses;  // identifier -> uses
+  std::map<std::string, std::set<int64_t>> lone_days;  // account -> days at addresses no one else used
   std::map<std::string, std::vector<std::string>> devices_of;  // account -> devices
   std::unordered_map<std::string, std::string> ip_key;  // a device's address text -> its identifier
   for (const auto& [device, obs] : ctx.devices()) {
@@ -117,20 +117,31 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (o->time <= 0) continue;
       if (!o->public_ip.empty()) {
         const IpFacts* facts = ctx.FactsOf(o->public_ip);
-        if (!facts || !facts->net || ResidentialEnough(*facts->net)) {
+        if (!facts || !facts->net || IsResidential(*facts->net)) {
           auto key = ip_key.find(o->public_ip);
           if (key == ip_key.end()) key = ip_key.emplace(o->public_ip, IpIdentifier(o->public_ip)).first;
-          uses[key->second].push_back({account, o->time, o});
+          uses[key->second].push_back({account, o->time, o->time, o});
         }
       }
-      if (!o->bssid.empty()) uses["bssid:" + o->bssid].push_back({account, o->time, o});
+      if (!o->bssid.empty()) uses["bssid:" + o->bssid].push_back({account, o->time, o->time, o});
     }
   }
   if (use_signins && ctx.evidence().signins) {
-    for (const SignIn& s : *ctx.evidence().signins) {
-      if (s.ip_text.empty() || s.account.empty() || s.outcome == Outcome::kFailure) continue;
-      if (!ResidentialEnough(s.net) || s.vendor_proxy) continue;
-      uses[s.ip ? IpIdentifier(*s.ip) : IpIdentifier(s.ip_text)].push_back({s.account, s.time_ms, nullptr, &s});
+    const SignInSummary& summary = *ctx.evidence().signins;
+    for (const SignInSummary::Residence& r : summary.residences()) {
+      // An address one account alone used links no one (most addresses): skipped
+      // before its uses are copied.
+      bool shared = false;
+      for (const SignInSummary::DayUse& u : r.uses) shared = shared || u.account != r.uses.front().account;
+      std::vector<Use>& list = uses[r.identifier];
+      if (!shared && list.empty()) {
+        // Still days the account was seen, for the share of its days elsewhere.
+        for (const SignInSummary::DayUse& u : r.uses) lone_days[summary.accounts()[u.account]].insert(u.first / kMsPerDay);
+        uses.erase(r.identifier);
+        continue;
+      }
+      for (const SignInSummary::DayUse& u : r.uses)
+        list.push_back({summary.accounts()[u.account], u.first, u.last, nullptr, nullptr, true, u.locator});
     }
   }
   if (ctx.evidence().people) {
@@ -138,14 +149,14 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (p.ship_to.empty() || p.user.empty()) continue;
       std::string addr = NormalizeAddress(p.ship_to);
       if (addr.size() < 8) continue;
-      uses["ship_to:" + addr].push_back({AsciiLower(p.user), 0, nullptr, nullptr, &p});
+      uses["ship_to:" + addr].push_back({AsciiLower(p.user), 0, 0, nullptr, &p});
     }
   }
 
   // Days each account was seen at all, and at each identifier: the share of its
   // days an identifier holds says whether the account lives there.
   auto day_of = [](TimeMs t) { return static_cast<int64_t>(t / kMsPerDay); };
-  std::map<std::string, std::set<int64_t>> days_seen;
+  std::map<std::string, std::set<int64_t>> days_seen = std::move(lone_days);
   for (const auto& [identifier, list] : uses)
     for (const Use& u : list)
       if (u.time) days_seen[u.account].insert(day_of(u.time));
@@ -163,6 +174,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
     std::set<std::string> accounts;
   };
   std::vector<Link> links;
+  SignIn evidence_signin;
   for (auto& [identifier, list] : uses) {
     std::set<std::string> identities;
     for (const Use& u : list) identities.insert(identity(u.account));
@@ -180,17 +192,19 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
       if (total && static_cast<double>(days.size()) / static_cast<double>(total) >= min_share) resident.insert(account);
     }
     if (resident.size() < 2) continue;
-    std::sort(list.begin(), list.end(), [](const Use& a, const Use& b) { return a.time < b.time; });
+    std::stable_sort(list.begin(), list.end(), [](const Use& a, const Use& b) { return a.time < b.time; });
     // Pairs of residents of different identities there within the window of each
-    // other, and the distinct days those uses fall on.
+    // other, and the distinct days those uses fall on. An entry spans at most one
+    // day (first..last), so the earliest partner of entry i starts no earlier than
+    // a window and a day before it.
     std::map<std::pair<std::string, std::string>, std::set<int64_t>> together;
     size_t lo = 0;
     for (size_t i = 0; i < list.size(); ++i) {
       if (!resident.count(list[i].account)) continue;
-      while (list[i].time - list[lo].time > window && list[lo].time != 0) ++lo;
+      while (list[lo].time != 0 && list[i].time - list[lo].time > window + kMsPerDay) ++lo;
       for (size_t j = lo; j < i; ++j) {
         if (list[j].account == list[i].account || !resident.count(list[j].account)) continue;
-        if (list[j].time != 0 && list[i].time - list[j].time > window) continue;
+        if (list[j].time != 0 && list[i].time - list[j].last > window) continue;
         if (identity(list[j].account) == identity(list[i].account)) continue;
         auto key = std::minmax(list[i].account, list[j].account);
         auto& days = together[{key.first, key.second}];
@@ -300,12 +314,19 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
         if (!l->accounts.count(u.account)) continue;
         if (u.time) {
           first = std::min(first, u.time);
-          last = std::max(last, u.time);
+          last = std::max(last, u.last);
         }
         if (!shown.insert({l->identifier, u.account}).second || f.evidence.size() >= 16) continue;
-        if (u.device) f.evidence.push_back(DeviceEvidence(*u.device));
-        else if (u.signin) f.evidence.push_back(SignInEvidence(*u.signin));
-        else if (u.person) f.evidence.push_back(PersonEvidence(*u.person));
+        if (u.device) {
+          f.evidence.push_back(DeviceEvidence(*u.device));
+        } else if (u.signin) {
+          // Read back from the archive; an unreadable record costs the finding one
+          // evidence record, not the finding.
+          if (ctx.evidence().signins->Fetch(u.locator, &evidence_signin).ok())
+            f.evidence.push_back(SignInEvidence(evidence_signin));
+        } else if (u.person) {
+          f.evidence.push_back(PersonEvidence(*u.person));
+        }
       }
     }
     for (const DeviceObservation* o : tool_obs)

@@ -40,10 +40,7 @@ struct AccountEgress {
 };
 
 bool Residential(const SignIn& s) {
-  const NetworkInfo& n = s.net;
-  if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress || s.vendor_proxy) return false;
-  if (n.connection_type == "Corporate" || n.connection_type == "Cellular" || n.connection_type == "Hosting") return false;
-  return s.ip.has_value() && !s.ip->IsNonRoutable();
+  return IsResidential(s.net) && !s.vendor_proxy && s.ip.has_value() && !s.ip->IsNonRoutable();
 }
 
 class SharedEgressDetector final : public SignInDetector {

@@ -12,6 +12,8 @@
 #include "detect/device_detectors.h"
 #include "detect/registry.h"
 #include "engine/inputs.h"
+#include "engine/signin_pipeline.h"
+#include "engine/signin_sorter.h"
 #include "enrich/enrich_cache.h"
 #include "enrich/enricher.h"
 #include "ingest/device_reader.h"
@@ -92,26 +94,6 @@ class MergingSink final : public FindingSink {
   std::unordered_map<std::string, size_t> index_;
 };
 
-void EnrichAll(std::vector<SignIn>& signins, const Enricher& enricher, int threads) {
-  threads = std::max(1, std::min(threads, 16));
-  if (threads == 1 || signins.size() < 10000) {
-    EnrichCache cache(enricher);
-    for (SignIn& s : signins) cache.Enrich(s);
-    return;
-  }
-  std::vector<std::thread> pool;
-  const size_t chunk = (signins.size() + threads - 1) / threads;
-  for (int t = 0; t < threads; ++t) {
-    size_t begin = t * chunk, end = std::min(signins.size(), begin + chunk);
-    if (begin >= end) break;
-    pool.emplace_back([&, begin, end] {
-      EnrichCache cache(enricher);  // one per thread
-      for (size_t i = begin; i < end; ++i) cache.Enrich(signins[i]);
-    });
-  }
-  for (std::thread& th : pool) th.join();
-}
-
 }  // namespace
 
 void RegisterAllDetectors(DetectorRegistry& registry) {
@@ -164,9 +146,14 @@ Status StoreFindings(std::vector<Finding>& found, Store& store, ScanResult& resu
 
 }  // namespace
 
-Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
-                               Store& store, int threads) {
-  ScanResult result;
+namespace {
+
+// The stream detectors over the sorter's sign-ins in time order, with per-account
+// state loaded from the store before and written back after, in one transaction
+// with their findings. Every sign-in also feeds `summary` for the population
+// detectors.
+Status DetectSignIns(SignInSorter& sorter, const ImpostorConfig& config, Store& store, SignInSummary& summary,
+                     ScanResult& result) {
   ScanStats& stats = result.stats;
 
   DetectorRegistry registry;
@@ -187,37 +174,22 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   stats.store_seconds += Seconds(t0);
 
   t0 = std::chrono::steady_clock::now();
-  if (enricher) EnrichAll(signins, *enricher, threads);
-  stats.enrich_seconds = Seconds(t0);
-
-  t0 = std::chrono::steady_clock::now();
-  std::vector<uint32_t> order;
-  order.reserve(signins.size());
-  for (uint32_t i = 0; i < signins.size(); ++i) {
-    if (signins[i].account.empty()) {
-      ++stats.no_account;
-      continue;
-    }
-    if (signins[i].geo.has_coordinates()) ++stats.located;
-    order.push_back(i);
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return signins[a].time_ms < signins[b].time_ms; });
-
+  summary.SetArchive(&sorter);
   MergingSink sink;
   std::vector<bool> touched;
-  for (uint32_t i : order) {
-    const SignIn& s = signins[i];
+  IMPOSTOR_RETURN_IF_ERROR(sorter.ForEach([&](const SignIn& s, uint64_t locator) {
     uint32_t idx = profiles.Intern(s.account);
     if (touched.size() <= idx) touched.resize(idx + 1, false);
     touched[idx] = true;
     SignInContext ctx{idx, &profiles};
     for (auto& d : detectors) d->Observe(s, ctx, sink);
     profiles.Learn(idx, s);
-  }
+    summary.Observe(s, locator);
+    return Status::OK();
+  }));
   for (auto& d : detectors) d->Finish(sink);
-  stats.detect_seconds = Seconds(t0);
-  stats.signins = signins.size();
+  stats.detect_seconds += Seconds(t0);
+  stats.signins = summary.signins() + stats.no_account;
   stats.accounts = profiles.size();
   stats.state_bytes = profiles.MemoryBytes();
   for (auto& d : detectors) stats.state_bytes += d->StateBytes();
@@ -267,8 +239,28 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   IMPOSTOR_RETURN_IF_ERROR(store.Commit());
   stats.store_seconds += Seconds(t0);
 
-  result.findings = std::move(sink.findings());
-  result.created = std::move(created);
+  for (size_t i = 0; i < sink.findings().size(); ++i) {
+    result.findings.push_back(std::move(sink.findings()[i]));
+    result.created.push_back(created[i]);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
+                               Store& store, int threads) {
+  ScanResult result;
+  SignInSorter sorter(SignInSorter::Options{});
+  auto t0 = std::chrono::steady_clock::now();
+  SignInPipeline pipeline(enricher, threads, &sorter);
+  for (SignIn& s : signins) pipeline.Add(std::move(s));
+  IMPOSTOR_RETURN_IF_ERROR(pipeline.Finish());
+  result.stats.enrich_seconds = Seconds(t0);
+  result.stats.no_account = pipeline.no_account();
+  result.stats.located = pipeline.located();
+  SignInSummary summary;
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, store, summary, result));
   SortFindings(result);
   return result;
 }
@@ -278,7 +270,7 @@ namespace {
 // People, photos, devices and MFA registrations: the detectors that judge whole
 // inventories rather than a stream. Findings go to `sink`.
 Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<DeviceObservation>& devices,
-                              const std::vector<Registration>& registrations, const std::vector<SignIn>& signins,
+                              const std::vector<Registration>& registrations, const SignInSummary& signins,
                               const ImpostorConfig& config, const LinkageConfig& linkage, bool photo_faces,
                               RejectSink& rejects, FindingSink& sink, ScanStats& stats,
                               std::vector<PersonaMembers>& personas) {
@@ -333,9 +325,8 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
 }
 
 // The end of the scanned window: the latest sign-in, else the latest finding, else now.
-TimeMs ScanEnd(const std::vector<SignIn>& signins, const std::vector<Finding>& findings) {
-  TimeMs end = 0;
-  for (const SignIn& s : signins) end = std::max(end, s.time_ms);
+TimeMs ScanEnd(const SignInSummary& signins, const std::vector<Finding>& findings) {
+  TimeMs end = signins.last_time();
   if (end == 0) {
     for (const Finding& f : findings) end = std::max(end, f.last_seen);
   }
@@ -422,7 +413,6 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   if (!store.ok()) return store.status();
 
   auto started = std::chrono::steady_clock::now();
-  std::vector<SignIn> signins;
   std::vector<Person> people;
   std::vector<DeviceObservation> devices;
   std::vector<Registration> registrations;
@@ -438,15 +428,24 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     read_stats.skipped += rs.skipped;
     for (const auto& [kind, n] : rs.skipped_by_kind) read_stats.skipped_by_kind[kind] += n;
   };
-  for (const std::string& input : options.inputs) {
+  // Pass 1 reads the inventories (people, devices, MFA registrations), which the
+  // population detectors hold whole; pass 2 streams the sign-ins through the
+  // pipeline into the sorter. The device records' public IPs are known before the
+  // stream, so the sign-in summary keeps facts of those addresses only.
+  std::vector<InputKinds> kinds_of(options.inputs.size());
+  std::vector<bool> usable(options.inputs.size(), true);
+  uint64_t signins_read = 0;
+  for (size_t i = 0; i < options.inputs.size(); ++i) {
+    const std::string& input = options.inputs[i];
     // One damaged input never stops the scan (unless strict): its error is kept to be
     // reported, the records read before it are kept, and the next input is read.
     auto set_aside = [&](const Status& st) -> bool {
       if (st.ok() || options.strict) return false;
       read_stats.failed_inputs.emplace_back(input, st.message());
+      usable[i] = false;
       return true;
     };
-    InputKinds kinds;
+    InputKinds& kinds = kinds_of[i];
     if (options.format.empty()) {
       auto classified = ClassifyInput(input);
       if (set_aside(classified.status())) continue;
@@ -458,19 +457,8 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     ++read_stats.inputs;
     auto progress = [&](uint64_t done, uint64_t total) {
       if (options.progress)
-        options.progress(input, done, total, signins.size() + devices.size() + registrations.size() + people.size());
+        options.progress(input, done, total, devices.size() + registrations.size() + people.size());
     };
-    if (kinds.signins) {
-      ReadOptions ro;
-      ro.format = options.format;
-      ro.csv_columns = config.csv_columns;
-      ro.progress = progress;
-      ReadStats rs;
-      Status st = ReadSignIns(input, ro, [&](SignIn&& s) { signins.push_back(std::move(s)); }, rejects, &rs);
-      count(rs);
-      if (set_aside(st)) continue;
-      IMPOSTOR_RETURN_IF_ERROR(st);
-    }
     if (kinds.registrations) {
       // Sign-in events in the same file are not registrations: only count real rejects.
       ReadStats rs;
@@ -498,35 +486,76 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
       IMPOSTOR_RETURN_IF_ERROR(st);
     }
   }
+  SignInSummary summary;
+  for (const DeviceObservation& d : devices)
+    if (!d.public_ip.empty()) summary.KeepFactsOf(d.public_ip);
+
+  SignInSorter::Options sort_options;
+  sort_options.memory_bytes = options.sort_memory_bytes;
+  sort_options.spill_dir = options.spill_dir;
+  SignInSorter sorter(sort_options);
+  ScanResult result;
+  {
+    SignInPipeline pipeline(enricher->get(), options.threads, &sorter);
+    for (size_t i = 0; i < options.inputs.size(); ++i) {
+      if (!usable[i] || !kinds_of[i].signins) continue;
+      const std::string& input = options.inputs[i];
+      ReadOptions ro;
+      ro.format = options.format;
+      ro.csv_columns = config.csv_columns;
+      ro.progress = [&](uint64_t done, uint64_t total) {
+        if (options.progress)
+          options.progress(input, done, total,
+                           signins_read + devices.size() + registrations.size() + people.size());
+      };
+      ReadStats rs;
+      Status st = ReadSignIns(input, ro, [&](SignIn&& s) {
+        ++signins_read;
+        pipeline.Add(std::move(s));
+      }, rejects, &rs);
+      count(rs);
+      if (!st.ok() && !options.strict) {
+        read_stats.failed_inputs.emplace_back(input, st.message());
+        continue;
+      }
+      IMPOSTOR_RETURN_IF_ERROR(st);
+    }
+    IMPOSTOR_RETURN_IF_ERROR(pipeline.Finish());
+    result.stats.no_account = pipeline.no_account();
+    result.stats.located = pipeline.located();
+  }
   double read_seconds = Seconds(started);
 
-  auto result = ScanSignIns(signins, enricher->get(), config, **store, options.threads);
-  if (!result.ok()) return result.status();
-  ScanStats& stats = result->stats;
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, **store, summary, result));
+  ScanStats& stats = result.stats;
+  stats.sort_runs_spilled = sorter.stats().runs_spilled;
+  stats.sort_bytes_spilled = sorter.stats().bytes_spilled;
+  stats.sort_peak_bytes = sorter.stats().peak_memory_bytes;
+  stats.state_bytes += summary.MemoryBytes();
 
   auto population_started = std::chrono::steady_clock::now();
   MergingSink population;
-  IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, signins, config, linkage,
-                                                  options.photo_faces, rejects, population, stats, result->personas));
-  IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, *result));
-  if (!people.empty()) IMPOSTOR_RETURN_IF_ERROR(SavePersonas(result->personas, **store));
+  IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, summary, config, linkage,
+                                                  options.photo_faces, rejects, population, stats, result.personas));
+  IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, result));
+  if (!people.empty()) IMPOSTOR_RETURN_IF_ERROR(SavePersonas(result.personas, **store));
   if (!options.model_path.empty()) {
     // The model scores every account the findings name, and every persona, from all
     // of them at once.
     auto model = RiskModel::Load(options.model_path);
     if (!model.ok()) return model.status();
-    FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(signins, result->findings));
+    FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(summary, result.findings));
     auto counts = LoadAccountSignIns(**store);
     if (!counts.ok()) return counts.status();
     context.signins = std::move(counts).value();
-    auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
+    auto scored = ScoreAccounts(*model, result.findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();
-    auto personas = ScorePersonas(*model, result->findings, result->personas, context, options.min_risk);
+    auto personas = ScorePersonas(*model, result.findings, result.personas, context, options.min_risk);
     if (!personas.ok()) return personas.status();
     scored->insert(scored->end(), std::make_move_iterator(personas->begin()), std::make_move_iterator(personas->end()));
-    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, *result));
+    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, result));
   }
-  SortFindings(*result);
+  SortFindings(result);
   stats.detect_seconds += Seconds(population_started);
 
   stats.inputs = read_stats.inputs;

@@ -1,14 +1,20 @@
-// Scan: the main job. Reads sign-in inputs, enriches them, runs the sign-in
-// detectors in time order with per-account state loaded from the store, merges
-// findings by key, writes findings and state back to the store.
+// Scan: the main job. Reads the inventories (people, devices, MFA registrations),
+// streams the sign-ins through enrichment into time order, runs the stream
+// detectors with per-account state loaded from the store, keeps a compact summary
+// of the stream for the population detectors, merges findings by key, and writes
+// findings and state back to the store.
 //
-//   inputs ──► ReadSignIns ──► Enricher ──► sort by time ──► detectors ──► merge by key ──► Store
+//   inventories ──► people / devices / registrations ─────────────────────────────┐
+//   sign-ins ──► ReadSignIns ──► SignInPipeline (enrich, encode; workers) ──► SignInSorter
+//                (bounded memory; spills sorted runs) ──► stream detectors ──► SignInSummary ──► population detectors
+//                                                          └──► merge by key ──► Store ◄──┘
 //
-// Batch semantics: within one scan all records are ordered by time before any
-// detector sees them, so a file in newest-first order (Graph pages) or several
-// files that interleave are judged as one stream; across scans, per-account state
-// in the store carries the story on, so scanning day 1 and then day 2 gives the
-// findings of scanning both at once.
+// Batch semantics in bounded memory: within one scan all sign-ins are ordered by
+// time before any detector sees them, so a file in newest-first order (Graph pages)
+// or several files that interleave are judged as one stream; no vector of sign-ins
+// is held (the sorter keeps compact records, spilling beyond sort_memory_bytes).
+// Across scans, per-account state in the store carries the story on, so scanning
+// day 1 and then day 2 gives the findings of scanning both at once.
 //
 // Ownership and thread safety: RunScan owns everything it opens for the duration
 // of the call; callers may run scans on distinct stores from distinct threads.
@@ -41,6 +47,10 @@ struct ScanOptions {
   // scan when true; when false the input is set aside (ScanStats::failed_inputs) with
   // the records read before the error kept, and the rest are scanned.
   bool strict = false;
+  // Sign-ins are put in time order in this much memory; beyond it sorted runs are
+  // spilled to `spill_dir` ("" = $TMPDIR or /tmp) and merged (engine/signin_sorter.h).
+  size_t sort_memory_bytes = size_t{256} << 20;
+  std::string spill_dir;
   // Progress of reading: (input name, bytes done, bytes total or 0, records read so far).
   std::function<void(const std::string&, uint64_t, uint64_t, uint64_t)> progress;
 };
@@ -64,7 +74,10 @@ struct ScanStats {
   // Inputs a read error stopped part-way (options.strict false): name and the error.
   std::vector<std::pair<std::string, std::string>> failed_inputs;
   double read_seconds = 0, enrich_seconds = 0, detect_seconds = 0, store_seconds = 0;
-  size_t state_bytes = 0;            // in-memory per-account state after the scan
+  size_t state_bytes = 0;            // in-memory per-account state and sign-in summary after the scan
+  uint64_t sort_runs_spilled = 0;    // sorted runs written to disk (0 when the input fit in memory)
+  uint64_t sort_bytes_spilled = 0;
+  size_t sort_peak_bytes = 0;        // most memory the sorter held
 };
 
 struct ScanResult {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "detect/signin_summary.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -49,7 +50,7 @@ struct EncodedSignIns {
   }
 };
 
-class SignInSorter {
+class SignInSorter final : public SignInArchive {
  public:
   struct Options {
     size_t memory_bytes = size_t{256} << 20;  // records held before a run is spilled
@@ -63,7 +64,7 @@ class SignInSorter {
   };
 
   explicit SignInSorter(Options options);
-  ~SignInSorter();
+  ~SignInSorter() override;
   SignInSorter(const SignInSorter&) = delete;
   SignInSorter& operator=(const SignInSorter&) = delete;
 
@@ -76,7 +77,7 @@ class SignInSorter {
   Status ForEach(const Visitor& visit);
 
   // Reads back the record `locator` names.
-  Status Fetch(uint64_t locator, SignIn* out) const;
+  Status Fetch(uint64_t locator, SignIn* out) const override;
 
   const Stats& stats() const { return stats_; }
 

@@ -52,6 +52,21 @@ struct NetworkInfo {
   std::string list_name;        // name of the list or provider that matched ("NordVPN", "Tor exit", "corp-vpn")
 };
 
+// A home or small-office line, the kind of address a household shares: not an
+// anonymizer, hosting range, Tor exit, mobile carrier or the organisation's own
+// egress, by flag or by MaxMind connection type. One test for every detector that
+// asks "do these accounts share a home".
+inline bool IsResidential(const NetworkInfo& n) {
+  if (n.is_anonymizer || n.is_hosting || n.is_tor || n.is_mobile || n.is_org_egress) return false;
+  auto is = [&](std::string_view type) {
+    if (n.connection_type.size() != type.size()) return false;
+    for (size_t i = 0; i < type.size(); ++i)
+      if ((n.connection_type[i] | 0x20) != (type[i] | 0x20)) return false;
+    return true;
+  };
+  return !is("corporate") && !is("cellular") && !is("hosting");
+}
+
 struct SignIn {
   // Identity.
   std::string account;       // UPN / e-mail / IdP id, lower-cased; the key for per-account state
