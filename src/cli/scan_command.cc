@@ -92,6 +92,7 @@ struct ScanArgs {
   double min_risk = 20;
   size_t top = 50;
   int threads = 2;
+  size_t sort_memory_mb = 256;
 };
 
 void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
@@ -141,6 +142,7 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   options.format = a.format;
   options.db_path = a.db;
   options.threads = a.threads;
+  options.sort_memory_bytes = a.sort_memory_mb << 20;
   options.photo_faces = !a.no_faces;
   // The shipped model scores by default; --model replaces it, --no-model turns it off.
   options.model_path = a.no_model ? "" : a.model.empty() ? DefaultModelPath(ctx.data_dir) : a.model;
@@ -213,6 +215,9 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
                  GroupThousands(s.rejected).c_str(), GroupThousands(s.skipped).c_str(),
                  static_cast<unsigned long long>(s.findings_new), static_cast<unsigned long long>(s.findings_updated),
                  a.db.c_str());
+    if (s.sort_runs_spilled > 0)
+      std::fprintf(stderr, "impostor: sign-ins put in time order through %llu sorted runs on disk (%.1f MB; --sort-memory-mb sets the memory)\n",
+                   static_cast<unsigned long long>(s.sort_runs_spilled), s.sort_bytes_spilled / 1e6);
     if (rejects.count() > 0)
       std::fprintf(stderr, "impostor: %llu rejected record(s) written to %s with file, line and reason\n",
                    static_cast<unsigned long long>(rejects.count()), rejects.path().c_str());
@@ -263,7 +268,12 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--fail-on", args->fail_on, "Exit with status 1 when a finding reaches this severity (low..critical)");
   cmd->add_option("--top", args->top, "Rows of the table on a terminal")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Enrichment threads")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Threads: one reads, the others enrich and encode sign-ins")
+      ->capture_default_str();
+  cmd->add_option("--sort-memory-mb", args->sort_memory_mb,
+                  "Memory for putting sign-ins in time order; beyond it sorted runs spill to $TMPDIR and are merged")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
   cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
   cmd->add_option("--model", args->model,
@@ -288,6 +298,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "  impostor scan --no-model signins.jsonl            detector findings only, no risk scores\n"
       "  impostor scan exports/*.csv SigninLogs.zip         portal / Sentinel exports; each zip member an input\n"
       "  impostor scan --strict logs/*                     stop at the first file no reader takes\n"
+      "  TMPDIR=/big impostor scan --sort-memory-mb 128 month/*.jsonl.gz   a month in bounded memory\n"
       "\n"
       "Inputs are recognised by content ('impostor formats FILE' says which reader takes a file and why).\n"
       "A file that cannot be opened or that no reader takes is named and skipped; the rest are scanned.\n"
