@@ -13,12 +13,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "common/data_dir.h"
 #include "resolve/normalize.h"
 #include "resolve/string_similarity.h"
-
-#ifndef IMPOSTOR_DATA_DIR
-#define IMPOSTOR_DATA_DIR "data"
-#endif
 
 namespace impostor {
 namespace {
@@ -750,10 +747,10 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
     return Status::InvalidArgument(fmt::format("too many comparisons: {} (limit 16)", config.comparisons.size()));
   }
   result.stats.records = n;
+  result.date_order = config.date_order;
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  const std::string catalog_dir = config.catalog_dir.empty() ? std::string(IMPOSTOR_DATA_DIR) + "/catalog"
-                                                             : config.catalog_dir;
+  const std::string catalog_dir = config.catalog_dir.empty() ? CatalogDir() : config.catalog_dir;
   Result<NameCatalog> names = NameCatalog::Load(catalog_dir);
   if (!names.ok()) return names.status();
   result.names = std::make_shared<const NameCatalog>(*names);

@@ -119,6 +119,9 @@ struct ResolutionResult {
   // The nickname and surname-variant classes the resolution used, for detectors
   // that must tell one person's name variants from different people.
   std::shared_ptr<const NameCatalog> names;
+  // How ambiguous dates (01/02/2024) were read: LinkageConfig::date_order, so
+  // detectors over the result read hire and end dates the same way.
+  DateOrder date_order = DateOrder::kDayFirst;
 };
 
 Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const LinkageConfig& config);
