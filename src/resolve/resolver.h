@@ -19,6 +19,9 @@
 //      connected components (union-find), optionally refusing links that would
 //      grow a persona past max_cluster_size (chaining guard).
 //
+// Each step is one function in a file of its own (resolver_internal.h lists them);
+// ResolvePeople runs them in order.
+//
 // Every persona keeps the links that joined it, each with its comparisons, levels
 // and weights, so a link explains itself.
 //
