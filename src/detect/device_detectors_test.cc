@@ -110,6 +110,27 @@ TEST(EndpointCatalogTest, MissingCatalogueIsAnError) {
   EXPECT_NE(c.status().ToString().find("rmm_tools.json"), std::string::npos);
 }
 
+// IMPOSTOR_DATA moves the endpoint catalogue with the network lists: pointed at a
+// folder without catalogues, the device detectors fail naming that folder instead
+// of quietly reading the build's data/.
+TEST(EndpointCatalogTest, DefaultFolderFollowsImpostorData) {
+  const std::string empty = std::string(IMPOSTOR_BINARY_DIR) + "/empty_data_dir_test";
+  std::filesystem::create_directories(empty);
+  ASSERT_EQ(setenv("IMPOSTOR_DATA", empty.c_str(), 1), 0);
+  EXPECT_EQ(EndpointCatalog::DefaultDir(), empty + "/catalog");
+  const std::vector<DeviceObservation> devices = {Obs(DeviceObservationKind::kProcess, "d", "2024-05-01T00:00:00Z")};
+  const std::vector<Registration> regs;
+  const std::vector<Person> people;
+  const std::vector<SignIn> signins;
+  EvidenceSet evidence{&devices, &regs, &people, &signins, nullptr};
+  CollectingSink sink;
+  Status st = RunDeviceDetectors(evidence, DetectorConfig(), sink);
+  unsetenv("IMPOSTOR_DATA");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(empty + "/catalog"), std::string::npos) << st.ToString();
+  EXPECT_EQ(EndpointCatalog::DefaultDir(), std::string(IMPOSTOR_DATA_DIR) + "/catalog");
+}
+
 TEST(IpKvmTest, PiKvmStringsAreStrongGenericGadgetIsWeaker) {
   DeviceObservation pikvm = Obs(DeviceObservationKind::kUsbDevice, "d1", "2024-05-02T00:00:00Z");
   pikvm.usb_vendor_id = "1d6b";

@@ -3,11 +3,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
 
+#include "common/data_dir.h"
 #include "common/strings.h"
 
 namespace impostor {
@@ -101,14 +101,7 @@ std::string PathPrefix(std::string_view raw) {
 
 }  // namespace
 
-std::string EndpointCatalog::DefaultDir() {
-  if (const char* env = std::getenv("IMPOSTOR_DATA_DIR"); env && *env) return std::string(env) + "/catalog";
-#ifdef IMPOSTOR_DATA_DIR
-  return std::string(IMPOSTOR_DATA_DIR) + "/catalog";
-#else
-  return "data/catalog";
-#endif
-}
+std::string EndpointCatalog::DefaultDir() { return CatalogDir(); }
 
 Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   EndpointCatalog cat;

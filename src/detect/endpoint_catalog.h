@@ -52,8 +52,8 @@ class EndpointCatalog {
   // `dir` is the data/catalog folder. Missing or malformed files are errors
   // naming the file (and line for CSVs).
   static Result<EndpointCatalog> Load(const std::string& dir);
-  // The shipped data/catalog folder (IMPOSTOR_DATA_DIR at build time, or the
-  // IMPOSTOR_DATA_DIR environment variable).
+  // The shipped catalog folder: common/data_dir.h's CatalogDir() ($IMPOSTOR_DATA/catalog,
+  // else the build-time data folder's).
   static std::string DefaultDir();
 
   // A program or process observation against the catalogues.

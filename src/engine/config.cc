@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/data_dir.h"
+
 namespace impostor {
 
 namespace {
@@ -76,10 +78,7 @@ Status ReadLists(const YAML::Node& node, const std::string& file, const std::str
 
 }  // namespace
 
-std::string DefaultDataDir() {
-  const char* env = std::getenv("IMPOSTOR_DATA");
-  return env && *env ? env : IMPOSTOR_DATA_DIR;
-}
+std::string DefaultDataDir() { return DataDir(); }
 
 std::string DefaultModelPath(const std::string& data_dir) {
   const char* env = std::getenv("IMPOSTOR_MODEL");

@@ -34,7 +34,8 @@ struct ImpostorConfig {
 };
 
 // Where the product's shipped data (data/catalog) and the bootstrap's GeoIP cache
-// are: $IMPOSTOR_DATA / $IMPOSTOR_CACHE when set, else the build-time defaults.
+// are: $IMPOSTOR_DATA / $IMPOSTOR_CACHE when set, else the build-time defaults
+// (DefaultDataDir is common/data_dir.h's DataDir, which every catalogue uses).
 std::string DefaultDataDir();
 std::string DefaultCacheDir();
 // The shipped risk model: $IMPOSTOR_MODEL, else <data_dir>/../models/risk_model.json.

@@ -298,7 +298,7 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
     auto resolved = ResolvePeople(people, linkage);
     if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
     stats.personas = resolved->personas.size();
-    DetectPersonaFindings(*resolved, sink);
+    DetectPersonaFindings(*resolved, config.detectors, sink);
     personas.reserve(resolved->personas.size());
     for (const Persona& persona : resolved->personas) {
       PersonaMembers m;

@@ -22,11 +22,11 @@ void DetectIdentityRental(const ResolutionResult& result, FindingSink& sink) {
     std::vector<Job> jobs;
     for (uint32_t r : persona.members) {
       const Person& p = people[r];
-      const int32_t start = DateDays(NormalizeDate(p.hired, DateOrder::kDayFirst));
+      const int32_t start = DateDays(NormalizeDate(p.hired, result.date_order));
       if (start == INT32_MIN) continue;
       int32_t end = INT32_MAX;
       if (!p.ended.empty()) {
-        end = DateDays(NormalizeDate(p.ended, DateOrder::kDayFirst));
+        end = DateDays(NormalizeDate(p.ended, result.date_order));
         if (end == INT32_MIN) end = INT32_MAX;
       }
       std::string employer = FoldName(p.org);

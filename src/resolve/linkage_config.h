@@ -100,7 +100,7 @@ struct LinkageConfig {
   // core record, unless it is very strong.
   bool core_check = true;
   unsigned threads = 0;                // 0 = all cores
-  std::string catalog_dir;             // data/catalog; "" = the installed one
+  std::string catalog_dir;             // data/catalog; "" = common/data_dir.h CatalogDir()
 };
 
 // The shipped default for the default people columns (config/linkage/people.yaml).

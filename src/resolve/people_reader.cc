@@ -2,13 +2,11 @@
 
 #include <simdjson.h>
 
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ingest/input_source.h"
 #include "resolve/normalize.h"
 
 namespace impostor {
@@ -301,18 +299,17 @@ Status ParsePeople(std::string_view text, const std::string& name, const Linkage
 
 Status ReadPeople(const std::string& path, const LinkageConfig& config, std::vector<Person>* out,
                   RejectSink& rejects, PeopleReadStats* stats) {
+  // The sign-in readers' input source: plain, gzip (by its magic bytes), an
+  // archive member or stdin, decompressed as it is read.
+  Result<std::unique_ptr<ingest::InputSource>> source = ingest::InputSource::Open(path);
+  if (!source.ok()) return source.status().WithContext("reading people file " + path);
   std::string text;
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::NotFound("cannot open people file: " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-    if (text.size() >= 2 && static_cast<unsigned char>(text[0]) == 0x1f && static_cast<unsigned char>(text[1]) == 0x8b) {
-      return Status::Unsupported(path + ": gzip-compressed people files are not supported yet; decompress first");
-    }
+  std::vector<char> buffer(size_t{1} << 20);
+  for (;;) {
+    Result<size_t> n = (*source)->Read(buffer.data(), buffer.size());
+    if (!n.ok()) return n.status().WithContext("reading people file " + path);
+    if (*n == 0) break;
+    text.append(buffer.data(), *n);
   }
   return ParsePeople(text, path == "-" ? "<stdin>" : path, config, out, rejects, stats);
 }

@@ -31,8 +31,10 @@ struct PeopleReadStats {
   uint64_t bytes = 0;
 };
 
-// Reads a file, or "-" for stdin. A non-OK Status only when the input as a whole
-// cannot be read (missing file, no record_id column); bad rows are rejects.
+// Reads a file, "-" for stdin, a gzip file (recognised by its magic bytes) or an
+// archive member ("people.zip!/hr.csv"), as the sign-in readers do. A non-OK
+// Status only when the input as a whole cannot be read (missing file, damaged
+// gzip, no record_id column); bad rows are rejects.
 Status ReadPeople(const std::string& path, const LinkageConfig& config, std::vector<Person>* out,
                   RejectSink& rejects, PeopleReadStats* stats);
 

@@ -8,7 +8,8 @@
 //                           match) resolving to one persona
 //   identity.rental         one persona in several concurrent employments (hired..ended
 //                           overlapping) at different organisations, or under
-//                           different sign-in identities at one
+//                           different sign-in identities at one; dates read in
+//                           the resolution's date order (linkage.date_order)
 //   payroll.shared_account  one bank or payout account paying several personas;
 //                           related = the persona ids, then the paid record ids
 //
@@ -17,6 +18,7 @@
 #ifndef IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_
 #define IMPOSTOR_RESOLVE_PERSONA_DETECTORS_H_
 
+#include "detect/detector_config.h"
 #include "detect/finding.h"
 #include "detect/registry.h"
 #include "resolve/resolver.h"
@@ -27,8 +29,8 @@ void DetectPersonaReuse(const ResolutionResult& result, FindingSink& sink);
 void DetectIdentityRental(const ResolutionResult& result, FindingSink& sink);
 void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sink);
 
-// All three.
-void DetectPersonaFindings(const ResolutionResult& result, FindingSink& sink);
+// Each of the three that `config` does not turn off (`enabled: false`).
+void DetectPersonaFindings(const ResolutionResult& result, const DetectorConfig& config, FindingSink& sink);
 
 // Lists persona.reuse, identity.rental and payroll.shared_account in the registry
 // (they run over people records, not sign-ins).

@@ -121,10 +121,10 @@ void DetectPersonaReuse(const ResolutionResult& result, FindingSink& sink) {
   }
 }
 
-void DetectPersonaFindings(const ResolutionResult& result, FindingSink& sink) {
-  DetectPersonaReuse(result, sink);
-  DetectIdentityRental(result, sink);
-  DetectPayrollSharedAccount(result, sink);
+void DetectPersonaFindings(const ResolutionResult& result, const DetectorConfig& config, FindingSink& sink) {
+  if (config.ParamsFor("persona.reuse").enabled()) DetectPersonaReuse(result, sink);
+  if (config.ParamsFor("identity.rental").enabled()) DetectIdentityRental(result, sink);
+  if (config.ParamsFor("payroll.shared_account").enabled()) DetectPayrollSharedAccount(result, sink);
 }
 
 }  // namespace impostor

@@ -1,6 +1,13 @@
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+#include <zlib.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 
 #include "resolve/normalize.h"
@@ -129,6 +136,43 @@ TEST(PeopleReaderTest, CsvRejectsAndQuotes) {
   EXPECT_EQ(stats.rejected, 3u);
 }
 
+// Every input may be gzipped, people files too: the same rows, read through the
+// sign-in readers' input source, with rejects still naming the file and line.
+TEST(PeopleReaderTest, GzippedFileReadsLikeThePlainOne) {
+  const std::string csv = "record_id,full_name,email\nr1,Ann Lee,ann@example.com\nr2\nr3,Bo Chen,bo@example.com\n";
+  const std::string path = std::string(IMPOSTOR_BINARY_DIR) + "/people_reader_test.csv.gz";
+  gzFile gz = gzopen(path.c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, csv.data(), static_cast<unsigned>(csv.size())), static_cast<int>(csv.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  std::vector<Person> people;
+  CollectRejects rejects;
+  PeopleReadStats stats;
+  Status st = ReadPeople(path, LinkageConfig(), &people, rejects, &stats);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(people.size(), 2u);
+  EXPECT_EQ(people[1].full_name, "Bo Chen");
+  EXPECT_EQ(people[1].source_file, path);
+  ASSERT_EQ(rejects.rejects.size(), 1u);
+  EXPECT_EQ(rejects.rejects[0].line, 3u);
+  // Cut short after the gzip header: Corruption naming the file, not a partial read.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  {
+    std::ofstream cut(path, std::ios::binary | std::ios::trunc);
+    cut.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  }
+  people.clear();
+  st = ReadPeople(path, LinkageConfig(), &people, rejects, &stats);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(path), std::string::npos) << st.ToString();
+  std::remove(path.c_str());
+  EXPECT_EQ(ReadPeople(path, LinkageConfig(), &people, rejects, &stats).code(), Status::Code::kNotFound);
+}
+
 TEST(PeopleReaderTest, JsonLinesAndMapping) {
   Result<LinkageConfig> config = ParseLinkageConfig(
       "columns: {record_id: id, full_name: name}\ncomparisons: [{field: full_name, kind: person_name}]\n"
@@ -228,7 +272,7 @@ TEST(ResolverTest, LinksExplainsAndDetects) {
   EXPECT_NE(json.find("\"comparisons\""), std::string::npos);
 
   CollectFindings sink;
-  DetectPersonaFindings(*result, sink);
+  DetectPersonaFindings(*result, DetectorConfig(), sink);
   int reuse = 0, rental = 0, shared = 0;
   for (const auto& f : sink.findings) {
     if (f.detector == "persona.reuse") {
@@ -253,6 +297,71 @@ TEST(ResolverTest, LinksExplainsAndDetects) {
   EXPECT_EQ(reuse, 1);
   EXPECT_EQ(rental, 1);
   EXPECT_EQ(shared, 1);  // the operator's own account is one persona: not reported
+}
+
+// identity.rental reads hire and end dates in linkage.date_order: with mdy, a1's
+// job (10 to 15 January) ended before a2's (1 February) began, so only a2 and a3
+// overlap. Read day-first, a1's dates would be 1 October and an invalid end date
+// (still employed), and all three would overlap.
+TEST(ResolverTest, IdentityRentalReadsDatesInTheConfiguredOrder) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  config.date_order = DateOrder::kMonthFirst;
+  std::vector<Person> people = SmallWorld();
+  people[1].dob = "1990-03-04";  // the fixture's 04/03/1990 is day-first
+  people[0].hired = "01/10/2024";
+  people[0].ended = "01/15/2024";
+  people[1].hired = "02/01/2024";
+  people[2].hired = "03/01/2024";
+  Result<ResolutionResult> result = ResolvePeople(people, config);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->persona_of[0], result->persona_of[2]);
+  CollectFindings sink;
+  DetectPersonaFindings(*result, DetectorConfig(), sink);
+  std::vector<const Finding*> rental;
+  for (const Finding& f : sink.findings) {
+    if (f.detector == "identity.rental") rental.push_back(&f);
+  }
+  ASSERT_EQ(rental.size(), 1u);
+  EXPECT_EQ(rental[0]->related, (std::vector<std::string>{"a2", "a3"})) << rental[0]->explanation;
+  EXPECT_NE(rental[0]->attributes_json.find("\"concurrent_employers\":2"), std::string::npos)
+      << rental[0]->attributes_json;
+}
+
+// `enabled: false` turns a persona detector off like any other.
+TEST(ResolverTest, PersonaDetectorsHonourEnabledFalse) {
+  LinkageConfig config = DefaultLinkageConfig();
+  config.catalog_dir = std::string(IMPOSTOR_DATA_DIR) + "/catalog";
+  const std::vector<Person> people = SmallWorld();
+  Result<ResolutionResult> result = ResolvePeople(people, config);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  auto detectors = [&](const std::string& yaml) {
+    Result<DetectorConfig> dc = DetectorConfig::FromYaml(YAML::Load(yaml), "test.yaml");
+    EXPECT_TRUE(dc.ok()) << dc.status().ToString();
+    CollectFindings sink;
+    DetectPersonaFindings(*result, *dc, sink);
+    std::set<std::string> ids;
+    for (const Finding& f : sink.findings) ids.insert(f.detector);
+    return ids;
+  };
+  EXPECT_EQ(detectors("{}"), (std::set<std::string>{"identity.rental", "payroll.shared_account", "persona.reuse"}));
+  EXPECT_EQ(detectors("{persona.reuse: {enabled: false}, payroll.shared_account: {enabled: false}}"),
+            (std::set<std::string>{"identity.rental"}));
+  EXPECT_EQ(detectors("{identity.rental: {enabled: false}}"),
+            (std::set<std::string>{"payroll.shared_account", "persona.reuse"}));
+}
+
+// The resolver's name catalogue comes from IMPOSTOR_DATA like every other
+// catalogue when the linkage config names no catalog_dir.
+TEST(ResolverTest, CatalogueFolderFollowsImpostorData) {
+  const std::string empty = std::string(IMPOSTOR_BINARY_DIR) + "/empty_data_dir_test";
+  std::filesystem::create_directories(empty);
+  ASSERT_EQ(setenv("IMPOSTOR_DATA", empty.c_str(), 1), 0);
+  Result<ResolutionResult> result = ResolvePeople(SmallWorld(), DefaultLinkageConfig());
+  unsetenv("IMPOSTOR_DATA");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find(empty + "/catalog"), std::string::npos) << result.status().ToString();
+  EXPECT_TRUE(ResolvePeople(SmallWorld(), DefaultLinkageConfig()).ok());
 }
 
 TEST(ResolverTest, AHouseholdIsNotAPersonaAndNicknamesAreOneName) {
@@ -291,7 +400,7 @@ TEST(ResolverTest, AHouseholdIsNotAPersonaAndNicknamesAreOneName) {
   EXPECT_NE(result->persona_of[h1], result->persona_of[h1 + 1]) << "a household merged into one persona";
   EXPECT_EQ(result->persona_of[n1], result->persona_of[n1 + 1]);
   CollectFindings sink;
-  DetectPersonaFindings(*result, sink);
+  DetectPersonaFindings(*result, DetectorConfig(), sink);
   for (const auto& f : sink.findings) {
     if (f.detector != "persona.reuse") continue;
     EXPECT_EQ(f.explanation.find("Quill"), std::string::npos) << "Robert and Bobby are one name: " << f.explanation;

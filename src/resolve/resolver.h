@@ -19,6 +19,9 @@
 //      connected components (union-find), optionally refusing links that would
 //      grow a persona past max_cluster_size (chaining guard).
 //
+// Each step is one function in a file of its own (resolver_internal.h lists them);
+// ResolvePeople runs them in order.
+//
 // Every persona keeps the links that joined it, each with its comparisons, levels
 // and weights, so a link explains itself.
 //
@@ -119,6 +122,9 @@ struct ResolutionResult {
   // The nickname and surname-variant classes the resolution used, for detectors
   // that must tell one person's name variants from different people.
   std::shared_ptr<const NameCatalog> names;
+  // How ambiguous dates (01/02/2024) were read: LinkageConfig::date_order, so
+  // detectors over the result read hire and end dates the same way.
+  DateOrder date_order = DateOrder::kDayFirst;
 };
 
 Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const LinkageConfig& config);
