@@ -271,7 +271,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     if (parser.parse(ev.json).get_object().get(obj) == simdjson::SUCCESS) {
       if (obj["ip"].get_string().get(text) == simdjson::SUCCESS) k.ip = text;
       if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS) k.hostname = text;
-      if (obj["event_id"].get_string().get(text) == simdjson::SUCCESS) k.event_id = text;
+      if (obj.at_pointer("/source/event_id").get_string().get(text) == simdjson::SUCCESS ||
+          obj["event_id"].get_string().get(text) == simdjson::SUCCESS)
+        k.event_id = text;
       if (obj.at_pointer("/source/format").get_string().get(text) == simdjson::SUCCESS ||
           obj["source_format"].get_string().get(text) == simdjson::SUCCESS)
         k.format = text;

@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 findings() { "$BIN" findings --db "$1" --limit 0 --json; }
 
 # --- contoso: scan, confirm, export.
-"$BIN" scan -q --no-model --db "$W/a.db" --rejects "$W/rej.jsonl" "$D/people_a.csv"
+"$BIN" scan -q --no-model --db "$W/a.db" --rejects "$W/rej.jsonl" "$D/people_a.csv" >/dev/null
 persona="$(findings "$W/a.db" | python3 -c '
 import json, sys
 for line in sys.stdin:
