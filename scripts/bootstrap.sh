@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   libsimdjson-dev libmaxminddb-dev libicu-dev libphonenumber-dev libyaml-cpp-dev
   libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   libcpp-httplib-dev librdkafka-dev libxgboost-dev libopencv-dev opencv-data
-  libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libssl-dev
 )
 
 missing=()

@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/eval_command.h"
+#include "cli/export_command.h"
 #include "cli/formats_command.h"
 #include "cli/photos_command.h"
 #include "cli/resolve_command.h"
@@ -16,6 +17,7 @@
 #include "cli/simulate_command.h"
 #include "cli/train_command.h"
 #include "cli/verdict_command.h"
+#include "cli/watchlist_command.h"
 #include "cli/world_scan.h"
 #include "engine/config.h"
 
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
   impostor::RegisterEvalCommand(app, ctx);
   impostor::RegisterTrainCommand(app, ctx);
   impostor::RegisterVerdictCommand(app, ctx);
+  impostor::RegisterExportCommand(app, ctx);
+  impostor::RegisterWatchlistCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

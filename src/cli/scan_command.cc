@@ -11,6 +11,7 @@
 #include "engine/config.h"
 #include "engine/inputs.h"
 #include "engine/scan.h"
+#include "export/ocsf_context.h"
 #include "export/ocsf_finding.h"
 #include "export/progress.h"
 #include "export/table.h"
@@ -174,7 +175,16 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   std::string out = a.out;
   if (out.empty() && (a.json || !ctx.stdout_is_tty)) out = "-";
   if (!out.empty()) {
-    auto writer = FindingWriter::Open(out);
+    // Tenants from the scan's people records and logs; times and verdicts from the store.
+    OcsfContext context;
+    context.LearnTenants(result->findings);
+    if (auto store = OpenSqliteStore(a.db); store.ok()) {
+      Status loaded = context.LoadFromStore(**store, result->findings);
+      if (!loaded.ok()) std::fprintf(stderr, "impostor: %s (OCSF written without store times)\n", loaded.message().c_str());
+    }
+    OcsfOptions ocsf;
+    ocsf.context = &context;
+    auto writer = FindingWriter::Open(out, ocsf);
     if (!writer.ok()) {
       std::fprintf(stderr, "impostor: %s\n", writer.status().message().c_str());
       ctx.exit_code = kExitInputError;
@@ -416,7 +426,17 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     if (a->json || (!ctx.stdout_is_tty && !a->table)) {
-      for (const Finding& f : *found) std::printf("%s\n", OcsfFindingJson(f, FindingActivity::kUpdate, {}).c_str());
+      OcsfContext context;
+      context.LearnTenants(*found);
+      Status loaded = context.LoadFromStore(**store, *found);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "impostor: %s\n", loaded.message().c_str());
+        ctx.exit_code = kExitInputError;
+        return;
+      }
+      OcsfOptions ocsf;
+      ocsf.context = &context;
+      for (const Finding& f : *found) std::printf("%s\n", OcsfFindingJson(f, FindingActivity::kUpdate, ocsf).c_str());
     } else {
       std::fputs(RenderFindingsTable(*found, TerminalWidth(STDOUT_FILENO), ctx.stdout_is_tty).c_str(), stdout);
     }

@@ -18,6 +18,7 @@
 #include "enrich/enricher.h"
 #include "ingest/device_reader.h"
 #include "ingest/registration_reader.h"
+#include "intel/known_indicator.h"
 #include "photo/person_photos.h"
 #include "photo/photo_reuse_detector.h"
 #include "resolve/linkage_config.h"
@@ -103,6 +104,7 @@ void RegisterAllDetectors(DetectorRegistry& registry) {
   RegisterPersonaDetectorInfos(registry);
   registry.AddInfo(RiskAccountInfo());
   registry.AddInfo(RiskPersonaInfo());
+  registry.AddInfo(KnownIndicatorInfo());
 }
 
 namespace {
@@ -537,6 +539,17 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   MergingSink population;
   IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, summary, config, linkage,
                                                   options.photo_faces, rejects, population, stats, result.personas));
+  // Partners' shared indicators (intel/known_indicator.h): persona.known_indicator,
+  // over the people records and the sorted sign-ins once more.
+  IMPOSTOR_RETURN_IF_ERROR(RunWatchlist(
+      **store, people,
+      [&](const std::function<void(const SignIn&)>& visit) {
+        return sorter.ForEach([&](const SignIn& s, uint64_t) {
+          visit(s);
+          return Status::OK();
+        });
+      },
+      config.detectors, population, linkage.default_region));
   IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, result));
   if (!people.empty()) IMPOSTOR_RETURN_IF_ERROR(SavePersonas(result.personas, **store));
   if (!options.model_path.empty()) {

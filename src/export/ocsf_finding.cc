@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/json_writer.h"
+#include "export/ocsf_context.h"
 
 namespace impostor {
 
@@ -19,6 +20,10 @@ constexpr int kCategoryFindings = 2;
 constexpr int kClassDetectionFinding = 2004;
 constexpr int kAnalyticTypeRule = 1;
 constexpr int kStatusNew = 1;
+constexpr int kStatusSuppressed = 3;  // dismissed by an analyst
+constexpr int kStatusResolved = 4;    // confirmed by an analyst
+// A sign-in evidence record's event is an OCSF Authentication: Logon.
+constexpr int64_t kAuthenticationLogonTypeUid = 300201;
 
 const char* ActivityName(FindingActivity a) {
   switch (a) {
@@ -40,7 +45,7 @@ const char* ConfidenceName(int id) {
 
 // FNV-1a: a stable event id from the finding key and its occurrence count, so the
 // same export reproduces the same ids and every update gets a new one.
-std::string EventUid(const Finding& f) {
+std::string EventUid(const Finding& f, FindingActivity activity) {
   uint64_t h = 0xcbf29ce484222325ull;
   const auto mix = [&](std::string_view s) {
     for (unsigned char c : s) {
@@ -51,6 +56,7 @@ std::string EventUid(const Finding& f) {
   mix(f.key);
   mix("#");
   mix(std::to_string(f.count));
+  if (activity == FindingActivity::kClose) mix("#close");  // the closing event is an event of its own
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -244,7 +250,6 @@ int OcsfConfidenceId(double confidence) {
 
 void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOptions& options, std::string* out) {
   thread_local simdjson::dom::parser parser;
-  const int activity_id = static_cast<int>(activity);
   const int severity_id = static_cast<int>(f.severity);
   const double confidence = std::isfinite(f.confidence) ? std::clamp(f.confidence, 0.0, 1.0) : 0.0;
   // The id follows the score as written (0.795 is 80, High), so the two never disagree.
@@ -255,7 +260,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   // What the observables and data sources need from each evidence record, read in
   // one pass (WriteEvidence reads each record once more for the evidence itself).
   struct EvidenceKeys {
-    std::string ip, hostname, format;
+    std::string ip, hostname, format, event_id;
   };
   std::vector<EvidenceKeys> keys;
   keys.reserve(f.evidence.size());
@@ -266,12 +271,29 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     if (parser.parse(ev.json).get_object().get(obj) == simdjson::SUCCESS) {
       if (obj["ip"].get_string().get(text) == simdjson::SUCCESS) k.ip = text;
       if (obj["hostname"].get_string().get(text) == simdjson::SUCCESS) k.hostname = text;
+      if (obj.at_pointer("/source/event_id").get_string().get(text) == simdjson::SUCCESS ||
+          obj["event_id"].get_string().get(text) == simdjson::SUCCESS)
+        k.event_id = text;
       if (obj.at_pointer("/source/format").get_string().get(text) == simdjson::SUCCESS ||
           obj["source_format"].get_string().get(text) == simdjson::SUCCESS)
         k.format = text;
     }
     keys.push_back(std::move(k));
   }
+
+  // An analyst's verdict closes the finding (Suppressed when dismissed, Resolved when
+  // confirmed); a repeat raised after the verdict is an Update that keeps its status.
+  const OcsfContext* context = options.context;
+  const Verdict* verdict = context ? context->VerdictOf(f.key) : nullptr;
+  const FindingTimes* times = context ? context->TimesOf(f.key) : nullptr;
+  if (verdict != nullptr && (times == nullptr || verdict->time_ms >= times->updated_ms))
+    activity = FindingActivity::kClose;
+  const int activity_id = static_cast<int>(activity);
+  const std::string tenant = context ? context->TenantOf(f) : f.org;
+  // The host profile's top-level device (a device finding) and actor (an account
+  // finding): what a SIEM pivots on first.
+  const bool host_device = f.entity_type == "device" && !f.entity.empty();
+  const bool host_actor = f.entity_type == "account" && !f.entity.empty();
 
   JsonWriter w(out);
   w.BeginObject();
@@ -301,9 +323,44 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("confidence_id", confidence_id);
   w.Field("confidence", ConfidenceName(confidence_id));
   w.Field("confidence_score", confidence_score);
-  w.Field("status_id", kStatusNew);
-  w.Field("status", "New");
+  if (verdict != nullptr) {
+    const bool confirmed = verdict->kind == VerdictKind::kConfirmed;
+    w.Field("status_id", confirmed ? kStatusResolved : kStatusSuppressed);
+    w.Field("status", confirmed ? "Resolved" : "Suppressed");
+    std::string comment = std::string(confirmed ? "Confirmed" : "Dismissed") +
+                          (verdict->analyst.empty() ? "" : " by " + verdict->analyst) + " at " +
+                          FormatIso8601(verdict->time_ms);
+    if (!verdict->note.empty()) comment += ": " + verdict->note;
+    w.Field("comment", comment);
+  } else {
+    w.Field("status_id", kStatusNew);
+    w.Field("status", "New");
+  }
   w.Field("message", f.explanation);
+  if (host_device) {
+    w.Key("device");
+    w.BeginObject();
+    w.Field("uid", f.entity);
+    for (const EvidenceKeys& k : keys) {
+      if (!k.hostname.empty()) {
+        w.Field("hostname", k.hostname);
+        break;
+      }
+    }
+    w.Field("type_id", 0);
+    w.Field("type", "Unknown");
+    w.EndObject();
+  }
+  if (host_actor) {
+    w.Key("actor");
+    w.BeginObject();
+    w.Key("user");
+    w.BeginObject();
+    w.Field("name", f.entity);
+    if (f.entity.find('@') != std::string::npos) w.Field("email_addr", f.entity);
+    w.EndObject();
+    w.EndObject();
+  }
   // The risk model's score is OCSF's own risk_score (0-100) and risk level; the
   // probability and contributions stay in unmapped beside them.
   if (learned) {
@@ -340,6 +397,33 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.EndObject();
   if (f.first_seen > 0) w.Field("first_seen_time", f.first_seen);
   if (f.last_seen > 0) w.Field("last_seen_time", f.last_seen);
+  // When the store first wrote this key and when it last changed it.
+  if (times != nullptr && times->created_ms > 0) w.Field("created_time", times->created_ms);
+  if (times != nullptr && times->updated_ms > 0) w.Field("modified_time", times->updated_ms);
+  // The source events the finding rests on, by the log's own ids, so a SIEM joins
+  // the finding to the raw sign-ins.
+  {
+    bool any = false;
+    std::vector<const std::string*> ids;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const std::string& id = keys[i].event_id;
+      if (id.empty() || std::any_of(ids.begin(), ids.end(), [&](const std::string* s) { return *s == id; })) continue;
+      ids.push_back(&id);
+      if (!any) {
+        w.Key("related_events");
+        w.BeginArray();
+        any = true;
+      }
+      w.BeginObject();
+      w.Field("uid", id);
+      if (f.evidence[i].kind == "signin") {
+        w.Field("type_uid", kAuthenticationLogonTypeUid);
+        w.Field("type_name", "Authentication: Logon");
+      }
+      w.EndObject();
+    }
+    if (any) w.EndArray();
+  }
   // MITRE ATT&CK techniques the detector's evidence points to.
   if (const std::vector<AttackTechnique>& attacks = AttacksOf(f.detector); !attacks.empty()) {
     w.Key("attacks");
@@ -461,8 +545,14 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("vendor_name", "impostor");
   w.Field("version", options.product_version);
   w.EndObject();
-  w.Field("uid", EventUid(f));
-  if (!f.org.empty()) w.Field("tenant_uid", f.org);
+  w.Field("uid", EventUid(f, activity));
+  if (host_device || host_actor) {
+    w.Key("profiles");
+    w.BeginArray();
+    w.String("host");
+    w.EndArray();
+  }
+  if (!tenant.empty()) w.Field("tenant_uid", tenant);
   w.EndObject();
 
   // Detector measurements and related entities have no OCSF attribute: unmapped.

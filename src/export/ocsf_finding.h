@@ -16,6 +16,8 @@
 
 namespace impostor {
 
+class OcsfContext;
+
 struct OcsfOptions {
   // metadata.version: the OCSF schema version the consumer ingests. Default "1.3.0".
   std::string schema_version = "1.3.0";
@@ -24,10 +26,14 @@ struct OcsfOptions {
   // `time` of a finding without a time of its own (ms since the epoch); 0 = the
   // clock when the event is written.
   TimeMs now_ms = 0;
+  // Tenants, store times and verdicts (export/ocsf_context.h); nullptr = only what
+  // the finding itself carries. Not owned; must outlive the writer.
+  const OcsfContext* context = nullptr;
 };
 
 // OCSF Finding activity_id: a new key is Create, a repeat merged into a stored
-// finding is Update.
+// finding is Update; a finding an analyst judged after its last update is Close
+// (decided by the writer from the context's verdict).
 enum class FindingActivity : uint8_t { kCreate = 1, kUpdate = 2, kClose = 3 };
 
 // Appends the event for `finding` to *out as one compact JSON object (no newline).

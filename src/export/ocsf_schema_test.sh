@@ -18,6 +18,32 @@ mapfile -t INPUTS < <(find "$W/world/signins" "$W/world/mfa" "$W/world/devices" 
 [ -s "$W/findings.jsonl" ] || { echo "FAIL: the scan wrote no finding" >&2; exit 1; }
 python3 "$SRC/tests/ocsf/validate_ocsf.py" "$SRC/tests/data/ocsf/schema-1.3.0.compiled.json" "$W/findings.jsonl"
 
+# Analyst verdicts close findings (Suppressed / Resolved, with a comment); the store's
+# findings with their times and verdicts validate too.
+mapfile -t KEYS < <(python3 -c '
+import json, sys
+keys = [json.loads(l)["finding_info"]["uid"] for l in open(sys.argv[1])]
+print(keys[0]); print(keys[-1])' "$W/findings.jsonl")
+"$BIN" verdict confirmed --db "$W/s.db" "${KEYS[0]}" --note "laptop farm" >/dev/null
+"$BIN" verdict dismissed --db "$W/s.db" "${KEYS[1]}" --note "business trip" >/dev/null
+"$BIN" findings --db "$W/s.db" --limit 0 --json >"$W/stored.jsonl"
+python3 "$SRC/tests/ocsf/validate_ocsf.py" "$SRC/tests/data/ocsf/schema-1.3.0.compiled.json" "$W/stored.jsonl"
+python3 - "$W/stored.jsonl" <<'PY' || { echo "FAIL: verdicts, times or tenants missing from the OCSF findings" >&2; exit 1; }
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+closed = {e["status"]: e for e in events if e["activity_id"] == 3}
+assert set(closed) == {"Resolved", "Suppressed"}, closed.keys()
+assert "laptop farm" in closed["Resolved"]["comment"] and closed["Resolved"]["type_uid"] == 200403
+assert all("created_time" in e["finding_info"] and "modified_time" in e["finding_info"] for e in events)
+assert sum("tenant_uid" in e["metadata"] for e in events) > len(events) // 3
+assert any("related_events" in e["finding_info"] for e in events)
+PY
+
+# The world's sign-ins as OCSF Authentication (3002) validate against the same schema.
+"$BIN" export ocsf-signins --out "$W/signins.jsonl" "$W"/world/signins/* 2>/dev/null
+[ -s "$W/signins.jsonl" ] || { echo "FAIL: no sign-in written as OCSF Authentication" >&2; exit 1; }
+python3 "$SRC/tests/ocsf/validate_ocsf.py" "$SRC/tests/data/ocsf/schema-1.3.0.compiled.json" "$W/signins.jsonl"
+
 # The validator itself catches what it must: a 0 time, an integer longitude, an
 # unknown attribute, a wrong caption, a missing required attribute.
 head -1 "$W/findings.jsonl" | python3 -c '

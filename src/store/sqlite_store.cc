@@ -7,6 +7,9 @@
 //   detector_state(detector, entity, blob) WITHOUT ROWID, one blob per entity
 //   runs(...)                              one row per scan
 //   verdicts(finding_key, verdict, ...)    analyst judgements
+// Version 2 adds the watchlist:
+//   indicators(kind, value, source, ...)   partners' shared indicators
+//   hmac_keys(key_id, key)                 keys of pre-hashed indicators
 //
 // Migrations are an ordered list of SQL scripts; opening applies the missing ones
 // in one IMMEDIATE transaction, so two processes opening a new file at once do not
@@ -60,7 +63,7 @@ struct Migration {
 };
 
 // Append-only: never edit a released step; add a new one.
-constexpr std::array<Migration, 1> kMigrations = {{
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, R"sql(
 CREATE TABLE IF NOT EXISTS schema_version(
   application TEXT NOT NULL PRIMARY KEY,
@@ -114,12 +117,28 @@ CREATE TABLE verdicts(
 ) STRICT;
 CREATE INDEX verdicts_finding ON verdicts(finding_key, time_ms);
 )sql"},
+    {2, R"sql(
+CREATE TABLE indicators(
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  source TEXT NOT NULL,
+  label TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  hmac_key_id TEXT NOT NULL,
+  added_ms INTEGER NOT NULL,
+  PRIMARY KEY(kind, value, source)
+) STRICT;
+CREATE TABLE hmac_keys(
+  key_id TEXT PRIMARY KEY,
+  key BLOB NOT NULL
+) STRICT;
+)sql"},
 }};
 constexpr int kLatestVersion = kMigrations.back().version;
 
 // The tables a store of the latest version must have.
-constexpr std::array<const char*, 5> kRequiredTables = {"schema_version", "findings", "detector_state", "runs",
-                                                         "verdicts"};
+constexpr std::array<const char*, 7> kRequiredTables = {"schema_version", "findings", "detector_state", "runs",
+                                                         "verdicts", "indicators", "hmac_keys"};
 
 TimeMs NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -240,7 +259,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     // Statements must be finalized before the connection closes.
     for (Statement* s : {&get_finding_, &insert_finding_, &update_finding_, &save_state_, &load_state_, &insert_run_,
-                         &insert_verdict_, &verdicts_one_, &verdicts_all_, &finding_exists_}) {
+                         &insert_verdict_, &verdicts_one_, &verdicts_all_, &finding_exists_, &finding_times_,
+                         &insert_indicator_, &query_indicators_, &insert_key_, &query_keys_}) {
       s->Finalize();
     }
     sqlite3_close_v2(db_);
@@ -258,6 +278,11 @@ class SqliteStore final : public Store {
   Status RecordRun(const RunRecord& run) override;
   Status RecordVerdict(const Verdict& verdict) override;
   Result<std::vector<Verdict>> QueryVerdicts(const std::string& finding_key) override;
+  Result<FindingTimes> GetFindingTimes(const std::string& key) override;
+  Status AddIndicators(const std::vector<SharedIndicator>& indicators, size_t* added) override;
+  Result<std::vector<SharedIndicator>> QueryIndicators() override;
+  Status AddHmacKey(const std::string& key_id, const std::string& key) override;
+  Result<std::vector<std::pair<std::string, std::string>>> QueryHmacKeys() override;
   Status Begin() override { return Exec("BEGIN IMMEDIATE", "starting a transaction"); }
   Status Commit() override { return Exec("COMMIT", "committing"); }
   Status Rollback() override { return Exec("ROLLBACK", "rolling back"); }
@@ -292,7 +317,8 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::string path_;
   Statement get_finding_, insert_finding_, update_finding_, save_state_, load_state_, insert_run_, insert_verdict_,
-      verdicts_one_, verdicts_all_, finding_exists_;
+      verdicts_one_, verdicts_all_, finding_exists_, finding_times_, insert_indicator_, query_indicators_,
+      insert_key_, query_keys_;
   simdjson::ondemand::parser ondemand_;
   simdjson::dom::parser validator_;
   std::string pad_buffer_;
@@ -475,6 +501,18 @@ Status SqliteStore::Init() {
                                    "SELECT finding_key, verdict, analyst, note, time_ms FROM verdicts "
                                    "ORDER BY time_ms, id"));
   IMPOSTOR_RETURN_IF_ERROR(Prepare(finding_exists_, "SELECT 1 FROM findings WHERE key = ?1"));
+  IMPOSTOR_RETURN_IF_ERROR(Prepare(finding_times_, "SELECT created_ms, updated_ms FROM findings WHERE key = ?1"));
+  IMPOSTOR_RETURN_IF_ERROR(Prepare(insert_indicator_,
+                                   "INSERT INTO indicators(kind, value, source, label, reference, hmac_key_id, "
+                                   "added_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                   "ON CONFLICT(kind, value, source) DO NOTHING"));
+  IMPOSTOR_RETURN_IF_ERROR(Prepare(query_indicators_,
+                                   "SELECT kind, value, source, label, reference, hmac_key_id, added_ms "
+                                   "FROM indicators ORDER BY source, kind, value"));
+  IMPOSTOR_RETURN_IF_ERROR(Prepare(insert_key_,
+                                   "INSERT INTO hmac_keys(key_id, key) VALUES(?1, ?2) "
+                                   "ON CONFLICT(key_id) DO NOTHING"));
+  IMPOSTOR_RETURN_IF_ERROR(Prepare(query_keys_, "SELECT key_id, key FROM hmac_keys ORDER BY key_id"));
   return Status::OK();
 }
 
@@ -759,6 +797,74 @@ Result<std::vector<Verdict>> SqliteStore::QueryVerdicts(const std::string& findi
     out.push_back(std::move(v));
   }
   if (rc != SQLITE_DONE) return Error(rc, "reading verdicts");
+  return out;
+}
+
+Result<FindingTimes> SqliteStore::GetFindingTimes(const std::string& key) {
+  ResetOnExit reset(finding_times_);
+  finding_times_.Text(1, key);
+  const int rc = finding_times_.Step();
+  if (rc == SQLITE_DONE) return Status::NotFound(path_ + ": no finding with key '" + key + "'");
+  if (rc != SQLITE_ROW) return Error(rc, "reading the times of finding '" + key + "'");
+  return FindingTimes{finding_times_.ColInt(0), finding_times_.ColInt(1)};
+}
+
+Status SqliteStore::AddIndicators(const std::vector<SharedIndicator>& indicators, size_t* added) {
+  size_t n = 0;
+  Status st = InTransaction("adding watchlist indicators", [&]() -> Status {
+    for (const SharedIndicator& i : indicators) {
+      ResetOnExit reset(insert_indicator_);
+      insert_indicator_.Text(1, i.kind);
+      insert_indicator_.Text(2, i.value);
+      insert_indicator_.Text(3, i.source);
+      insert_indicator_.Text(4, i.label);
+      insert_indicator_.Text(5, i.reference);
+      insert_indicator_.Text(6, i.hmac_key_id);
+      insert_indicator_.Int(7, i.added_ms);
+      const int rc = insert_indicator_.Step();
+      if (rc != SQLITE_DONE) return Error(rc, "adding indicator " + i.kind + " from " + i.source);
+      n += static_cast<size_t>(sqlite3_changes(db_));
+    }
+    return Status::OK();
+  });
+  if (added) *added = st.ok() ? n : 0;
+  return st;
+}
+
+Result<std::vector<SharedIndicator>> SqliteStore::QueryIndicators() {
+  ResetOnExit reset(query_indicators_);
+  std::vector<SharedIndicator> out;
+  int rc;
+  while ((rc = query_indicators_.Step()) == SQLITE_ROW) {
+    SharedIndicator i;
+    i.kind = std::string(query_indicators_.ColText(0));
+    i.value = std::string(query_indicators_.ColText(1));
+    i.source = std::string(query_indicators_.ColText(2));
+    i.label = std::string(query_indicators_.ColText(3));
+    i.reference = std::string(query_indicators_.ColText(4));
+    i.hmac_key_id = std::string(query_indicators_.ColText(5));
+    i.added_ms = query_indicators_.ColInt(6);
+    out.push_back(std::move(i));
+  }
+  if (rc != SQLITE_DONE) return Error(rc, "reading the watchlist");
+  return out;
+}
+
+Status SqliteStore::AddHmacKey(const std::string& key_id, const std::string& key) {
+  ResetOnExit reset(insert_key_);
+  insert_key_.Text(1, key_id);
+  insert_key_.Blob(2, key);
+  const int rc = insert_key_.Step();
+  return rc == SQLITE_DONE ? Status::OK() : Error(rc, "recording the sharing key " + key_id);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::QueryHmacKeys() {
+  ResetOnExit reset(query_keys_);
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = query_keys_.Step()) == SQLITE_ROW)
+    out.emplace_back(std::string(query_keys_.ColText(0)), std::string(query_keys_.ColBlob(1)));
+  if (rc != SQLITE_DONE) return Error(rc, "reading the sharing keys");
   return out;
 }
 

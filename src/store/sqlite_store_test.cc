@@ -78,7 +78,7 @@ TEST_F(SqliteStoreTest, NewFileGetsLatestSchema) {
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version WHERE application='impostor'", -1, &s, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(s, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 2);
   sqlite3_finalize(s);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
@@ -355,6 +355,75 @@ TEST_F(SqliteStoreTest, VerdictsAreRecordedAndQueried) {
   EXPECT_TRUE(ParseVerdictKind("Dismissed", &k));
   EXPECT_EQ(k, VerdictKind::kDismissed);
   EXPECT_FALSE(ParseVerdictKind("maybe", &k));
+}
+
+TEST_F(SqliteStoreTest, FindingTimesAreTheFirstAndLastWrite) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
+  bool created;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  auto first = store->GetFindingTimes(f.key);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->created_ms, 1600000000000);
+  EXPECT_EQ(first->created_ms, first->updated_ms);
+  ::usleep(5000);
+  Finding repeat = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 3, 4);
+  ASSERT_TRUE(store->UpsertFinding(repeat, &created).ok());
+  auto second = store->GetFindingTimes(f.key);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->created_ms, first->created_ms);
+  EXPECT_GT(second->updated_ms, first->updated_ms);
+  EXPECT_EQ(store->GetFindingTimes("nope").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, IndicatorsKeepOneRowPerKindValueAndSource) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  std::vector<SharedIndicator> in = {
+      {"email", "jsmith@gmail.com", "partner-a", "Persona A", "indicator--1", "", 100},
+      {"email", "jsmith@gmail.com", "partner-b", "", "", "", 100},
+      {"phone", "+14155550123", "partner-a", "", "", "", 100},
+      {"email", "jsmith@gmail.com", "partner-a", "again", "", "", 200},  // duplicate key
+  };
+  size_t added = 0;
+  ASSERT_TRUE(store->AddIndicators(in, &added).ok());
+  EXPECT_EQ(added, 3u);
+  ASSERT_TRUE(store->AddIndicators({in[2]}, &added).ok());
+  EXPECT_EQ(added, 0u);
+  auto all = store->QueryIndicators();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].source, "partner-a");
+  EXPECT_EQ((*all)[0].kind, "email");
+  EXPECT_EQ((*all)[0].label, "Persona A");  // the first import wins
+  ASSERT_TRUE(store->AddHmacKey("k1", std::string("se\0cret", 7)).ok());
+  ASSERT_TRUE(store->AddHmacKey("k1", "other").ok());  // an id keeps its first key
+  auto keys = store->QueryHmacKeys();
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].second, std::string("se\0cret", 7));
+}
+
+// A store written before the watchlist (schema version 1) is migrated forward on
+// open and keeps its findings.
+TEST_F(SqliteStoreTest, VersionOneStoreMigratesToTheWatchlist) {
+  {
+    auto store = Open("s.db");
+    ASSERT_NE(store, nullptr);
+    Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
+    bool created;
+    ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  }
+  RawExec(Path("s.db"), "DROP TABLE indicators; DROP TABLE hmac_keys; UPDATE schema_version SET version = 1;");
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  auto found = store->QueryFindings({});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), 1u);
+  size_t added = 0;
+  ASSERT_TRUE(store->AddIndicators({{"ip", "198.51.100.7", "p", "", "", "", 1}}, &added).ok());
+  EXPECT_EQ(added, 1u);
 }
 
 // --- Files that are not impostor stores: clear errors, never a crash. ---

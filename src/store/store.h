@@ -57,6 +57,26 @@ struct Verdict {
   TimeMs time_ms = 0;   // when the verdict was given
 };
 
+// When the store first wrote a finding key and when it last updated it (ms since
+// the epoch, the store's clock): OCSF finding_info.created_time / modified_time.
+struct FindingTimes {
+  TimeMs created_ms = 0;
+  TimeMs updated_ms = 0;
+};
+
+// One indicator a partner shared (a watchlist entry): a kind and a value as the
+// normalisers write it (resolve/normalize.h), or its keyed HMAC-SHA256 (64 hex
+// digits) when `hmac_key_id` names the key both sides hold.
+struct SharedIndicator {
+  std::string kind;         // "email" | "phone" | "name" | "ip" | "national_id" | "account"
+  std::string value;        // normalised value, or the hex HMAC of it
+  std::string source;       // who shared it ("partner-a", a feed name)
+  std::string label;        // what the partner calls it (persona name, indicator name); may be empty
+  std::string reference;    // its object in the shared file (STIX id, MISP uuid, CSV line)
+  std::string hmac_key_id;  // "" = clear value; else the id of the key (see AddHmacKey)
+  TimeMs added_ms = 0;      // when it was imported
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -83,6 +103,19 @@ class Store {
   virtual Status RecordVerdict(const Verdict& verdict) = 0;
   // Verdicts on one finding, or on all findings when `finding_key` is empty, oldest first.
   virtual Result<std::vector<Verdict>> QueryVerdicts(const std::string& finding_key) = 0;
+
+  // The store's own times of a finding key (NotFound if absent).
+  virtual Result<FindingTimes> GetFindingTimes(const std::string& key) = 0;
+
+  // Watchlist (schema version 2). AddIndicators inserts indicators, keeping one
+  // row per (kind, value, source); *added counts the new rows. QueryIndicators
+  // returns them all, ordered by source, kind and value.
+  virtual Status AddIndicators(const std::vector<SharedIndicator>& indicators, size_t* added) = 0;
+  virtual Result<std::vector<SharedIndicator>> QueryIndicators() = 0;
+  // The keys of pre-hashed indicators: a scan hashes its own values with each to
+  // compare them. The store holds the key, so protect it as the key file is protected.
+  virtual Status AddHmacKey(const std::string& key_id, const std::string& key) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> QueryHmacKeys() = 0;  // (id, key)
 
   // Groups writes into one transaction (much faster for bulk upserts).
   virtual Status Begin() = 0;

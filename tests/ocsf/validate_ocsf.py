@@ -11,7 +11,8 @@ values are free-form); values have their type (integer_t / long_t / timestamp_t
 are JSON integers, float_t a JSON number, string types strings, boolean_t a
 boolean, arrays where the schema says is_array); enum ids are among the enum's
 keys and their sibling caption (severity for severity_id, ...) matches the enum's
-caption unless the id is 99 (Other); timestamps are not 0. Prints one line per
+caption unless the id is 99 (Other); timestamps are not 0; every declared profile
+exists and applies to the class. Prints one line per
 error (file:line: path: problem), a summary, and exits 1 when any error was found.
 Python 3 standard library only.
 """
@@ -123,6 +124,11 @@ class Validator:
         if event.get('type_uid') != event.get('class_uid', 0) * 100 + event.get('activity_id', -1):
             self.error(where, 'type_uid', 'must be class_uid * 100 + activity_id')
         self.profiles = tuple((event.get('metadata') or {}).get('profiles') or ())
+        for p in self.profiles:
+            if p not in self.schema.get('profiles', {}):
+                self.error(where, 'metadata.profiles', f'unknown profile "{p}"')
+            elif p not in cls.get('profiles', ()):
+                self.error(where, 'metadata.profiles', f'profile "{p}" does not apply to class {cls["name"]}')
         self.check_object(where, '', cls['attributes'], event, self.profiles)
 
 
@@ -154,6 +160,13 @@ def main():
         print(e)
     if len(v.errors) > max_errors:
         print(f'... and {len(v.errors) - max_errors} more')
+    kinds = {}
+    for e in v.errors:
+        problem = e.split(': ', 2)[-1]
+        kind = problem.split(' (')[0].split(':')[0].split(', not')[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f'  {n:6d}  {kind}')
     print(f'{events} events, {len(v.errors)} errors')
     sys.exit(1 if v.errors else 0)
 
