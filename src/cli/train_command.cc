@@ -45,10 +45,9 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
   if (!findings_file.empty()) {
     uint64_t rejected = 0;
     std::vector<std::string> reasons;
-    auto got = ReadFindingsFile(findings_file, &rejected, &reasons);
-    if (!got.ok()) return got.status();
+    IMPOSTOR_ASSIGN_OR_RETURN(auto got, ReadFindingsFile(findings_file, &rejected, &reasons));
     for (const std::string& r : reasons) std::fprintf(stderr, "impostor train: skipped %s\n", r.c_str());
-    findings = std::move(got).value();
+    findings = std::move(got);
   } else {
     namespace fs = std::filesystem;
     std::string db = (fs::path(dir) / ("impostor-train-" + evidence.Name() + ".db")).string();
@@ -59,14 +58,11 @@ Result<LabelledWorld> LoadWorld(const std::string& dir, const std::string& findi
     if (!got.ok()) return Status::IOError("scanning " + dir + ": " + got.status().ToString());
     findings = std::move(got).value();
     // The personas the scan resolved, as it left them in the store.
-    auto store = OpenSqliteStore(db);
-    if (!store.ok()) return store.status();
-    auto loaded = LoadPersonas(**store);
-    if (!loaded.ok()) return loaded.status().WithContext(db);
-    personas = std::move(loaded).value();
-    auto counts = LoadAccountSignIns(**store);
-    if (!counts.ok()) return counts.status().WithContext(db);
-    signins = std::move(counts).value();
+    IMPOSTOR_ASSIGN_OR_RETURN(auto store, OpenSqliteStore(db));
+    IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(auto loaded, LoadPersonas(*store), db);
+    personas = std::move(loaded);
+    IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(auto counts, LoadAccountSignIns(*store), db);
+    signins = std::move(counts);
   }
   auto w = LabelWorld(dir, std::move(findings), std::move(personas), std::move(signins));
   if (w.ok()) w->evidence = evidence.Name();
@@ -108,8 +104,7 @@ Result<std::string> HeldOutSection(const RiskModel& model, const std::vector<con
   for (RowLevel level : {RowLevel::kAccount, RowLevel::kPersona}) {
     Dataset rows = StackWorlds(worlds, level);
     if (rows.rows == 0) continue;
-    auto ranking = CompareRankers(model, worlds, level);
-    if (!ranking.ok()) return ranking.status();
+    IMPOSTOR_ASSIGN_OR_RETURN(auto ranking, CompareRankers(model, worlds, level));
     const bool personas = level == RowLevel::kPersona;
     const char* unit = personas ? "personas" : "accounts";
     card += "\n## " + std::string(personas ? "Personas" : "Accounts") + " on " + title + " (pooled)\n\n";
@@ -117,10 +112,9 @@ Result<std::string> HeldOutSection(const RiskModel& model, const std::vector<con
       card += "A persona is fraud when one of its accounts is, or one of its records is a fraud operator's "
               "(applicants never hired included). The same model scores the persona's pooled evidence.\n\n";
     }
-    card += RankingTable(*ranking, unit);
-    auto p = model.Predict(rows);
-    if (!p.ok()) return p.status();
-    auto bins = Reliability(*p, rows.labels);
+    card += RankingTable(ranking, unit);
+    IMPOSTOR_ASSIGN_OR_RETURN(auto p, model.Predict(rows));
+    auto bins = Reliability(p, rows.labels);
     card += "\nReliability: expected calibration error " + Fixed(ExpectedCalibrationError(bins), 4) + ".\n\n" +
             ReliabilityTable(bins, unit);
   }

@@ -67,17 +67,16 @@ Result<std::vector<Finding>> ScanWorld(const std::string& world_dir, const std::
                                        const WorldEvidence& evidence) {
   namespace fs = std::filesystem;
   std::string config_path = (fs::path(world_dir) / "impostor.yaml").string();
-  auto config = LoadConfig(fs::exists(config_path) ? config_path : "", DefaultDataDir(), DefaultCacheDir());
-  if (!config.ok()) return config.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(
+      auto config, LoadConfig(fs::exists(config_path) ? config_path : "", DefaultDataDir(), DefaultCacheDir()));
   ScanOptions options;
   options.inputs = WorldInputs(world_dir, evidence);
   if (options.inputs.empty()) return Status::NotFound(world_dir + ": no signins/, devices/, mfa/ or people.csv here");
   options.db_path = db;
   options.photo_faces = false;  // simulated portraits are drawings: no face detector finds them
   CountingRejects rejects;
-  auto result = RunScan(options, *config, rejects);
-  if (!result.ok()) return result.status();
-  return std::move(result->findings);
+  IMPOSTOR_ASSIGN_OR_RETURN(auto result, RunScan(options, config, rejects));
+  return std::move(result.findings);
 }
 
 }  // namespace impostor

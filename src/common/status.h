@@ -103,4 +103,29 @@ class Result {
     if (!_st.ok()) return _st;                      \
   } while (0)
 
+// Declares or assigns `lhs` from the value of the Result `expr`, or returns its
+// Status from the enclosing function (which returns a Status or any Result<U>):
+//
+//   IMPOSTOR_ASSIGN_OR_RETURN(auto source, InputSource::Open(path));
+//   IMPOSTOR_ASSIGN_OR_RETURN(config.detectors, DetectorConfig::FromYaml(node, file));
+//
+// One statement, not an expression: it expands to a declaration of a hidden
+// Result followed by the assignment, so it cannot be the body of an unbraced if.
+// The value is moved out of the Result.
+#define IMPOSTOR_ASSIGN_OR_RETURN(lhs, expr) \
+  IMPOSTOR_ASSIGN_OR_RETURN_IMPL_(IMPOSTOR_STATUS_CONCAT_(impostor_result_, __LINE__), lhs, expr, )
+
+// The same, with `context` (a string, evaluated only on failure) put in front of
+// the message: IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(auto rows, ReadRows(path), path)
+// returns "<path>: <message>".
+#define IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(lhs, expr, context) \
+  IMPOSTOR_ASSIGN_OR_RETURN_IMPL_(IMPOSTOR_STATUS_CONCAT_(impostor_result_, __LINE__), lhs, expr, .WithContext(context))
+
+#define IMPOSTOR_STATUS_CONCAT_INNER_(a, b) a##b
+#define IMPOSTOR_STATUS_CONCAT_(a, b) IMPOSTOR_STATUS_CONCAT_INNER_(a, b)
+#define IMPOSTOR_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr, with_context) \
+  auto result = (expr);                                                  \
+  if (!result.ok()) return result.status() with_context;                 \
+  lhs = std::move(result).value()
+
 #endif  // IMPOSTOR_COMMON_STATUS_H_

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+
 #include "common/geo.h"
 #include "common/ip.h"
 #include "common/time.h"
@@ -28,6 +31,55 @@ TEST(ResultTest, ValueOrStatus) {
   Result<int> e = Status::NotFound("x");
   EXPECT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), Status::Code::kNotFound);
+}
+
+Result<int> Parse(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument("not a number: \"" + text + "\"");
+  }
+  return std::stoi(text);
+}
+
+// Sums two numbers into *out: declares one value, assigns an existing variable.
+Status AddInto(const std::string& a, const std::string& b, int* out) {
+  IMPOSTOR_ASSIGN_OR_RETURN(const int x, Parse(a));
+  int y = -1;
+  IMPOSTOR_ASSIGN_OR_RETURN(y, Parse(b));
+  *out = x + y;
+  return Status::OK();
+}
+
+// A Result<T> caller, and a move-only value moved out of the Result.
+Result<std::unique_ptr<int>> Boxed(const std::string& a, int* context_built) {
+  IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(int x, Parse(a), (++*context_built, "reading " + a));
+  return std::make_unique<int>(x);
+}
+
+Result<int> Unboxed(const std::string& a, int* context_built) {
+  IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<int> box, Boxed(a, context_built));
+  return *box;
+}
+
+TEST(StatusMacroTest, AssignOrReturnGivesTheValueOrReturnsTheStatus) {
+  int sum = 0;
+  ASSERT_TRUE(AddInto("2", "40", &sum).ok());
+  EXPECT_EQ(sum, 42);
+  sum = 0;
+  Status bad = AddInto("2", "x", &sum);
+  EXPECT_EQ(bad.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(bad.message(), "not a number: \"x\"");
+  EXPECT_EQ(sum, 0);  // returned before the assignment
+  EXPECT_EQ(AddInto("", "1", &sum).message(), "not a number: \"\"");
+
+  int context_built = 0;
+  Result<int> v = Unboxed("7", &context_built);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, 7);
+  EXPECT_EQ(context_built, 0);  // the context is built only on failure
+  Result<int> e = Unboxed("seven", &context_built);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().message(), "reading seven: not a number: \"seven\"");
+  EXPECT_EQ(context_built, 1);
 }
 
 TEST(TimeTest, ParsesEveryStyleInTheSamples) {

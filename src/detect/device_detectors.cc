@@ -44,9 +44,8 @@ Status RunDeviceDetectors(const EvidenceSet& evidence, const DetectorConfig& con
   std::unique_ptr<EndpointCatalog> owned;
   const EndpointCatalog* catalog = evidence.catalog;
   if (!catalog) {
-    Result<EndpointCatalog> loaded = EndpointCatalog::Load(EndpointCatalog::DefaultDir());
-    if (!loaded.ok()) return loaded.status();
-    owned = std::make_unique<EndpointCatalog>(std::move(*loaded));
+    IMPOSTOR_ASSIGN_OR_RETURN(EndpointCatalog loaded, EndpointCatalog::Load(EndpointCatalog::DefaultDir()));
+    owned = std::make_unique<EndpointCatalog>(std::move(loaded));
     catalog = owned.get();
   }
   DeviceContext ctx(evidence, *catalog);

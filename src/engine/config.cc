@@ -163,9 +163,8 @@ Result<ImpostorConfig> ParseConfig(const std::string& yaml, const std::string& n
       config.photo_faces = v == "true";
     }
   }
-  auto detectors = DetectorConfig::FromYaml(root ? root["detectors"] : YAML::Node(), name);
-  if (!detectors.ok()) return detectors.status();
-  config.detectors = std::move(detectors).value();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto detectors, DetectorConfig::FromYaml(root ? root["detectors"] : YAML::Node(), name));
+  config.detectors = std::move(detectors);
   return config;
 }
 

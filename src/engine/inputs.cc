@@ -61,15 +61,13 @@ InputKinds ClassifyHead(std::string_view head) {
 }
 
 Result<std::string> ReadInputHead(const std::string& path) {
-  auto source = ingest::InputSource::Open(path);
-  if (!source.ok()) return source.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto source, ingest::InputSource::Open(path));
   std::string head(kHeadBytes, '\0');
   size_t got = 0;
   while (got < head.size()) {
-    auto n = (*source)->Read(head.data() + got, head.size() - got);
-    if (!n.ok()) return n.status();
-    if (*n == 0) break;
-    got += *n;
+    IMPOSTOR_ASSIGN_OR_RETURN(auto n, source->Read(head.data() + got, head.size() - got));
+    if (n == 0) break;
+    got += n;
   }
   head.resize(got);
   return head;
@@ -81,9 +79,8 @@ Result<InputKinds> ClassifyInput(const std::string& path) {
     kinds.signins = true;
     return kinds;
   }
-  auto read = ReadInputHead(path);
-  if (!read.ok()) return read.status();
-  const std::string& head = *read;
+  IMPOSTOR_ASSIGN_OR_RETURN(auto read, ReadInputHead(path));
+  const std::string& head = read;
   InputKinds kinds = ClassifyHead(head);
   if (!kinds.signins && !kinds.registrations && !kinds.people && !kinds.devices) {
     if (head.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -76,13 +76,12 @@ std::string People() {
 
 Result<ScanResult> VerdictLabelsTest::ScanPeople(ScanOptions o) {
   { std::ofstream(dir_ / "people.csv") << People(); }
-  auto config = LoadConfig("", IMPOSTOR_DATA_DIR, DefaultCacheDir());
-  if (!config.ok()) return config.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto config, LoadConfig("", IMPOSTOR_DATA_DIR, DefaultCacheDir()));
   o.inputs = {(dir_ / "people.csv").string()};
   o.db_path = db_;
   o.photo_faces = false;
   NoRejects rejects;
-  auto scan = RunScan(o, *config, rejects);
+  auto scan = RunScan(o, config, rejects);
   EXPECT_TRUE(rejects.rejects.empty());
   return scan;
 }

@@ -81,9 +81,8 @@ Status EnricherImpl::Init() {
                                    "must be >= 0 km");
   }
   for (const std::string& path : config_.mmdb_paths) {
-    Result<std::unique_ptr<GeoIpDatabase>> db = GeoIpDatabase::Open(path);
-    if (!db.ok()) return db.status();
-    std::unique_ptr<GeoIpDatabase> owned = std::move(db).value();
+    IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<GeoIpDatabase> db, GeoIpDatabase::Open(path));
+    std::unique_ptr<GeoIpDatabase> owned = std::move(db);
     all_dbs_.push_back(owned.get());
     switch (owned->schema()) {
       case GeoIpSchema::kCity:
@@ -110,9 +109,8 @@ Status EnricherImpl::Init() {
     for (const std::string& p : asn_table_paths_) IMPOSTOR_RETURN_IF_ERROR(asn_table_->LoadCsv(p));
   }
   for (const NetworkListSpec& spec : config_.lists) {
-    Result<std::unique_ptr<NetworkList>> list = NetworkList::Load(spec);
-    if (!list.ok()) return list.status();
-    lists_.push_back(std::move(list).value());
+    IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<NetworkList> list, NetworkList::Load(spec));
+    lists_.push_back(std::move(list));
   }
   return Status::OK();
 }

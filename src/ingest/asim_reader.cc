@@ -26,7 +26,7 @@ bool Contains(std::string_view text, std::string_view part) {
 
 class AsimAuthenticationReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     CsvColumns c(header);
     time_ = c.Find({"TimeGenerated", "EventStartTime", "EventEndTime"});
     target_user_ = c.Find("TargetUsername");
@@ -60,7 +60,7 @@ class AsimAuthenticationReader final : public RowReader {
     if (target_user_ < 0 && actor_user_ < 0 && target_user_id_ < 0 && actor_user_id_ < 0) missing += " TargetUsername";
     if (ip_ < 0) missing += " SrcIpAddr";
     if (result_ < 0) missing += " EventResult";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -88,8 +88,8 @@ class AsimAuthenticationReader final : public RowReader {
     if (out->account_id.empty()) out->account_id = CellValue(row, actor_user_id_);
     std::string_view time_text = CellValue(row, time_);
     if (time_text.empty()) return RecordResult::Reject("TimeGenerated: empty");
-    std::string error = ParseTimeText(time_text, "TimeGenerated", ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, "TimeGenerated", ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
 
     out->display_name = CellValue(row, display_name_);
     out->tenant = CellValue(row, tenant_);

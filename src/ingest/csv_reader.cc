@@ -66,8 +66,7 @@ bool ParseNumber(const std::string& text, double* out) {
 
 }  // namespace
 
-std::string PlainCsvReader::Init(const std::vector<std::string>& header,
-                                 const std::map<std::string, std::string>& mapping) {
+Status PlainCsvReader::Init(const std::vector<std::string>& header, const std::map<std::string, std::string>& mapping) {
   CsvColumns c(header);
   std::string error;
   auto column = [&](std::string_view field, std::initializer_list<std::string_view> defaults) {
@@ -98,11 +97,12 @@ std::string PlainCsvReader::Init(const std::vector<std::string>& header,
   interactive_ = column("interactive", {"interactive"});
   event_id_ = column("event_id", {"event_id", "id"});
   asn_ = column("asn", {"asn"});
-  if (!error.empty()) return error;
-  if (account_ < 0) return "no user column (expected \"user\" or a csv_columns mapping for account)";
-  if (time_ < 0) return "no time column (expected \"time\" or a csv_columns mapping for time)";
-  if (ip_ < 0) return "no ip column (expected \"ip\" or a csv_columns mapping for ip)";
-  return "";
+  if (!error.empty()) return Status::Corruption(error);
+  if (account_ < 0)
+    return Status::Corruption("no user column (expected \"user\" or a csv_columns mapping for account)");
+  if (time_ < 0) return Status::Corruption("no time column (expected \"time\" or a csv_columns mapping for time)");
+  if (ip_ < 0) return Status::Corruption("no ip column (expected \"ip\" or a csv_columns mapping for ip)");
+  return Status::OK();
 }
 
 RecordResult PlainCsvReader::Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const {
@@ -110,8 +110,8 @@ RecordResult PlainCsvReader::Read(const std::vector<std::string>& row, RecordCon
   if (out->account.empty()) return RecordResult::Reject("user: empty");
   std::string time_text = Trim(Cell(row, time_));
   if (time_text.empty()) return RecordResult::Reject("time: empty");
-  std::string time_error = ParseTimeText(time_text, "time", ctx, &out->time_ms);
-  if (!time_error.empty()) return RecordResult::Reject(std::move(time_error));
+  Status time_error = ParseTimeText(time_text, "time", ctx, &out->time_ms);
+  if (!time_error.ok()) return RecordResult::Reject(time_error.message());
   std::string ip = Trim(Cell(row, ip_));
   if (!ip.empty()) SetIp(ip, out);
 

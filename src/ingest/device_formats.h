@@ -40,24 +40,25 @@ std::string LowerTrim(std::string_view text);
 class OsqueryReader {
  public:
   // One osquery record: a result-log line (event, batch or snapshot) or a row of
-  // `osqueryi --json`. Returns "" or a reject reason; *skipped counts rows of
-  // tables not used.
-  std::string Read(simdjson::dom::object record, std::vector<DeviceObservation>* out, uint64_t* skipped);
+  // `osqueryi --json`. Returns OK, or Corruption whose message is the reject
+  // reason; *skipped counts rows of tables not used.
+  Status Read(simdjson::dom::object record, std::vector<DeviceObservation>* out, uint64_t* skipped);
 
  private:
   // Device identity carried from a system_info row to later osqueryi rows.
   std::string last_device_id_, last_hostname_, last_serial_;
 };
 
-// One MDE advanced-hunting row (JSON object or CSV row made into a TextRow).
-std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, uint64_t* skipped,
-                       simdjson::dom::parser& nested);
+// One MDE advanced-hunting row (JSON object or CSV row made into a TextRow); OK,
+// or Corruption whose message is the reject reason.
+Status ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, uint64_t* skipped,
+                  simdjson::dom::parser& nested);
 
 // MDM check-in CSV.
 class MdmCsvReader {
  public:
-  std::string Init(const std::vector<std::string>& header);  // "" or what is missing
-  std::string Read(const std::vector<std::string>& row, DeviceObservation* out) const;
+  Status Init(const std::vector<std::string>& header);  // OK, or Corruption naming what is missing
+  Status Read(const std::vector<std::string>& row, DeviceObservation* out) const;  // OK or the reject reason
 
  private:
   int device_id_ = -1, user_ = -1, serial_ = -1, hostname_ = -1, time_ = -1, public_ip_ = -1, bssid_ = -1,

@@ -128,12 +128,12 @@ class DeviceRun {
   }
 
   // Delivers what one record produced, or rejects it as a whole.
-  void Finish(const std::string& error, std::vector<DeviceObservation>& out, uint64_t skipped, uint64_t line,
+  void Finish(const Status& error, std::vector<DeviceObservation>& out, uint64_t skipped, uint64_t line,
               std::string_view raw) {
     stats_->skipped += skipped;
     if (skipped) stats_->skipped_by_kind[format_ + " rows of unused tables"] += skipped;
-    if (!error.empty()) {
-      Reject(line, error, raw);
+    if (!error.ok()) {
+      Reject(line, error.message(), raw);
       out.clear();
       return;
     }
@@ -180,16 +180,16 @@ class DeviceRun {
       return;
     }
     uint64_t skipped = 0;
-    std::string error = osquery_.Read(object, &out_, &skipped);
+    Status error = osquery_.Read(object, &out_, &skipped);
     Finish(error, out_, skipped, span.line, text);
   }
 
   void MdeObject(ingest::dom::object object, uint64_t line, std::string_view raw) {
     ingest::TextRow row;
-    std::string error;
-    ingest::ObjectToRow(object, &row, &error);
+    std::string unreadable;  // a field ObjectToRow cannot read is left out; ReadMdeRow judges the row
+    ingest::ObjectToRow(object, &row, &unreadable);
     uint64_t skipped = 0;
-    error = ingest::ReadMdeRow(row, &out_, &skipped, nested_);
+    Status error = ingest::ReadMdeRow(row, &out_, &skipped, nested_);
     Finish(error, out_, skipped, line, raw);
   }
 
@@ -197,16 +197,17 @@ class DeviceRun {
   void CsvRow(const std::vector<std::string>& header, const std::vector<std::string>& fields, uint64_t line,
               std::string_view raw) {
     uint64_t skipped = 0;
-    std::string error;
+    Status error;
     if (fields.size() > header.size()) {
-      Finish("CSV: " + std::to_string(fields.size()) + " fields, header has " + std::to_string(header.size()), out_, 0,
-             line, raw);
+      Finish(Status::Corruption("CSV: " + std::to_string(fields.size()) + " fields, header has " +
+                                std::to_string(header.size())),
+             out_, 0, line, raw);
       return;
     }
     if (format_ == "mdm.csv") {
       DeviceObservation o;
       error = mdm_.Read(fields, &o);
-      if (error.empty()) out_.push_back(std::move(o));
+      if (error.ok()) out_.push_back(std::move(o));
     } else {
       ingest::TextRow row;
       for (size_t i = 0; i < fields.size(); ++i) row.emplace_back(header[i], fields[i]);
@@ -255,8 +256,8 @@ Status ReadDeviceCsv(ingest::ChunkBuffer* buffer, DeviceRun* run, const std::str
       if (!have_header) {
         header = row;
         if (format == "mdm.csv") {
-          std::string error = run->mdm().Init(header);
-          if (!error.empty()) return Status::InvalidArgument(run->path() + ": MDM CSV header: " + error);
+          Status error = run->mdm().Init(header);
+          if (!error.ok()) return Status::InvalidArgument(run->path() + ": MDM CSV header: " + error.message());
         }
         have_header = true;
         continue;
@@ -289,7 +290,7 @@ std::string DetectDeviceFormat(std::string_view head) {
       return "mde";
     }
     ingest::MdmCsvReader mdm;
-    if (mdm.Init(header).empty()) return "mdm.csv";
+    if (mdm.Init(header).ok()) return "mdm.csv";
     return "";
   }
   std::string lower = AsciiLower(head.substr(0, kHeadBytes));
@@ -316,13 +317,11 @@ Status ReadDeviceRecords(const std::string& path, const DeviceReadOptions& optio
   };
   if (!options.format.empty() && std::find(formats.begin(), formats.end(), options.format) == formats.end())
     return Status::InvalidArgument("unknown device format \"" + options.format + "\"; known: " + known());
-  Result<std::unique_ptr<ingest::InputSource>> opened = ingest::InputSource::Open(path);
-  if (!opened.ok()) return opened.status();
-  ingest::InputSource* source = opened->get();
+  IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<ingest::InputSource> opened, ingest::InputSource::Open(path));
+  ingest::InputSource* source = opened.get();
   ingest::ChunkBuffer buffer(source);
   while (buffer.size() < kHeadBytes && !buffer.eof()) {
-    Result<bool> more = buffer.Fill(0);
-    if (!more.ok()) return more.status();
+    IMPOSTOR_RETURN_IF_ERROR(buffer.Fill(0).status());
   }
   std::string_view head = buffer.view().substr(0, kHeadBytes);
   if (SkipSpace(head).empty() && buffer.eof()) {

@@ -75,7 +75,7 @@ bool ParseGeoPoint(std::string_view text, double* lat, double* lon) {
 
 class EcsRowReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     index_.clear();
     for (size_t i = 0; i < header.size(); ++i) {
       std::string_view name = Trimmed(header[i]);
@@ -90,7 +90,7 @@ class EcsRowReader final : public RowReader {
       missing += " user.name";
     }
     if (Col("source.ip") < 0 && Col("client.ip") < 0 && Col("source.address") < 0) missing += " source.ip";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -143,8 +143,8 @@ class EcsRowReader final : public RowReader {
     }
     std::string_view time_text = get("@timestamp");
     if (time_text.empty()) return RecordResult::Reject("@timestamp: missing");
-    std::string error = ParseTimeText(time_text, "@timestamp", ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, "@timestamp", ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
 
     for (std::string_view path : {"user.full_name", "azure.signinlogs.properties.user_display_name",
                                   "okta.actor.display_name"}) {

@@ -19,7 +19,7 @@ namespace {
 
 class EntraDownloadReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     CsvColumns c(header);
     time_ = c.Find({"Date (UTC)", "Date", "CreatedDateTime"});
     username_ = c.Find({"Username", "User principal name", "Sign-in identifier"});
@@ -45,7 +45,7 @@ class EntraDownloadReader final : public RowReader {
     if (time_ < 0) missing += " \"Date (UTC)\"";
     if (username_ < 0 && user_id_ < 0 && service_principal_ < 0) missing += " Username";
     if (ip_ < 0) missing += " \"IP address\"";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -58,8 +58,8 @@ class EntraDownloadReader final : public RowReader {
     out->account = AsciiLower(username.empty() ? std::string_view(out->account_id) : username);
     std::string_view time_text = CellValue(row, time_);
     if (time_text.empty()) return RecordResult::Reject("Date (UTC): empty");
-    std::string error = ParseTimeText(time_text, "Date (UTC)", ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, "Date (UTC)", ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
     out->display_name = CellValue(row, display_name_);
     if (std::string_view ip = CellValue(row, ip_); !ip.empty()) SetIp(ip, out);
     ReadLocationCell(CellValue(row, location_), &out->vendor_location);

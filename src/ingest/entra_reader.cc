@@ -379,7 +379,7 @@ RecordResult ReadEntraRecord(od::object& record, RecordContext& ctx, SignIn* out
 
 // ---- Log Analytics CSV export.
 
-std::string EntraCsvReader::Init(const std::vector<std::string>& header) {
+Status EntraCsvReader::Init(const std::vector<std::string>& header) {
   CsvColumns c(header);
   time_generated_ = c.Find("TimeGenerated");
   created_ = c.Find("CreatedDateTime");
@@ -409,7 +409,7 @@ std::string EntraCsvReader::Init(const std::vector<std::string>& header) {
   std::string missing;
   if (upn_ < 0 && user_id_ < 0) missing += " UserPrincipalName";
   if (time_generated_ < 0 && created_ < 0) missing += " TimeGenerated";
-  return missing.empty() ? "" : "missing column(s):" + missing;
+  return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
 }
 
 namespace {
@@ -447,8 +447,8 @@ RecordResult EntraCsvReader::Read(const std::vector<std::string>& row, RecordCon
   const std::string& time_text = created.empty() ? generated : created;
   std::string_view time_column = created.empty() ? "TimeGenerated" : "CreatedDateTime";
   if (time_text.empty()) return RecordResult::Reject("CreatedDateTime: missing (and no TimeGenerated)");
-  std::string time_error = ParseTimeText(time_text, time_column, ctx, &out->time_ms);
-  if (!time_error.empty()) return RecordResult::Reject(std::move(time_error));
+  Status time_error = ParseTimeText(time_text, time_column, ctx, &out->time_ms);
+  if (!time_error.ok()) return RecordResult::Reject(time_error.message());
   out->display_name = Cell(row, display_name_);
   out->tenant = Cell(row, tenant_);
   if (!Cell(row, ip_).empty()) SetIp(Cell(row, ip_), out);

@@ -68,9 +68,8 @@ class CsvColumns {
 // SignIn field names to column names (ReadOptions::csv_columns).
 class PlainCsvReader {
  public:
-  // Returns "" or an error naming the missing required column.
-  std::string Init(const std::vector<std::string>& header,
-                   const std::map<std::string, std::string>& mapping);
+  // OK, or Corruption naming the missing required column.
+  Status Init(const std::vector<std::string>& header, const std::map<std::string, std::string>& mapping);
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const;
 
  private:
@@ -83,7 +82,7 @@ class PlainCsvReader {
 // dynamic columns (LocationDetails, DeviceDetail, Status) hold JSON text.
 class EntraCsvReader {
  public:
-  std::string Init(const std::vector<std::string>& header);
+  Status Init(const std::vector<std::string>& header);
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const;
 
  private:
@@ -114,8 +113,8 @@ std::string CloudTrailAccount(std::string_view user_type, std::string_view user_
 class RowReader {
  public:
   virtual ~RowReader() = default;
-  // Resolves the header; "" or which required columns are missing.
-  virtual std::string Init(const std::vector<std::string>& header) = 0;
+  // Resolves the header: OK, or Corruption naming the required columns missing.
+  virtual Status Init(const std::vector<std::string>& header) = 0;
   virtual RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const = 0;
 };
 

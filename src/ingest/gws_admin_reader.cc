@@ -34,7 +34,7 @@ Outcome AdminEventOutcome(std::string_view name, bool* sign_in) {
 
 class GwsAdminReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     CsvColumns c(header);
     event_ = c.Find({"Event name", "Event"});
     description_ = c.Find({"Event description", "Description"});
@@ -48,7 +48,7 @@ class GwsAdminReader final : public RowReader {
     if (user_ < 0) missing += " User";
     if (ip_ < 0) missing += " \"IP address\"";
     if (date_ < 0) missing += " Date";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -61,8 +61,8 @@ class GwsAdminReader final : public RowReader {
     out->account = AsciiLower(user);
     std::string_view date = CellValue(row, date_);
     if (date.empty()) return RecordResult::Reject("Date: empty");
-    std::string error = ParseTimeText(date, "Date", ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(date, "Date", ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
     if (std::string_view ip = CellValue(row, ip_); !ip.empty()) SetIp(ip, out);
     out->app = CellValue(row, login_type_);
     if (out->outcome != Outcome::kSuccess) out->failure_reason = CellValue(row, description_);

@@ -116,16 +116,16 @@ Result<std::unique_ptr<InputSource>> InputSource::Open(const std::string& path) 
     return source;
   }
   if (path != "-" && IsRegularFile(path) && MayBeArchive(path)) {
-    Result<std::vector<std::string>> members = ListArchiveMembers(path);
-    if (!members.ok()) return members.status();
-    if (members->size() == 1) {
+    IMPOSTOR_ASSIGN_OR_RETURN(std::vector<std::string> members, ListArchiveMembers(path));
+    if (members.size() == 1) {
       size_t at = path.size() + kArchiveMemberSeparator.size();
-      IMPOSTOR_RETURN_IF_ERROR(source->OpenMember(path, (*members)[0].substr(at)));
+      IMPOSTOR_RETURN_IF_ERROR(source->OpenMember(path, members[0].substr(at)));
       return source;
     }
-    if (members->size() > 1) {
-      return Status::InvalidArgument(path + ": an archive of " + std::to_string(members->size()) +
-                                     " files; name one as " + (*members)[0] + ", or pass the archive to 'impostor scan'"
+    if (members.size() > 1) {
+      return Status::InvalidArgument(path + ": an archive of " + std::to_string(members.size()) +
+                                     " files; name one as " + members[0] +
+                                     ", or pass the archive to 'impostor scan'"
                                      ", which reads each");
     }
   }
@@ -481,8 +481,7 @@ Status JsonSplitter::RunDocument(ChunkBuffer* buffer) {
                  Raw(data + keep, i - keep)});
       return Status::OK();
     }
-    Result<bool> more = buffer->Fill(keep);
-    if (!more.ok()) return more.status();
+    IMPOSTOR_RETURN_IF_ERROR(buffer->Fill(keep).status());
     i -= keep;
     for (size_t* start : {&record_start, &key_start, &garbage_start, &top_start}) {
       if (*start != kNone) *start = *start >= keep ? *start - keep : kNone;

@@ -163,11 +163,11 @@ std::string NotATime(std::string_view text, std::string_view field, DayMonthOrde
 
 }  // namespace
 
-std::string ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out) {
+Status ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out) {
   std::optional<TimeMs> t = ParseTimestamp(text, ctx.date_order);
-  if (!t) return NotATime(text, field, ctx.date_order);
+  if (!t) return Status::InvalidArgument(NotATime(text, field, ctx.date_order));
   *out = *t;
-  return "";
+  return Status::OK();
 }
 
 bool ReadTime(od::value& value, std::string_view field, TimeMs* out, std::string* error,

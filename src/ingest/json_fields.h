@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "common/strings.h"
 #include "common/time.h"
 #include "records/signin.h"
@@ -62,10 +63,10 @@ inline bool IgnoreTypeError(RecordContext& ctx, bool ok, std::string* error) {
   return true;
 }
 
-// Parses a time cell or string with the input's day/month order. Returns "" and
-// sets *out, or the reject reason: not a time, or a numeric date whose order the
-// input does not tell.
-std::string ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out);
+// Parses a time cell or string with the input's day/month order and sets *out, or
+// returns InvalidArgument whose message is the reject reason: not a time, or a
+// numeric date whose order the input does not tell.
+Status ParseTimeText(std::string_view text, std::string_view field, const RecordContext& ctx, TimeMs* out);
 
 // ASCII case-insensitive equality; keys in the wild come as createdDateTime,
 // CreatedDateTime and createddatetime.

@@ -55,8 +55,7 @@ std::string_view Str(dom::object o, std::string_view key) {
 
 }  // namespace
 
-std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, uint64_t* skipped,
-                       dom::parser& nested) {
+Status ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, uint64_t* skipped, dom::parser& nested) {
   DeviceObservation base;
   base.device_id = RowGet(row, {"DeviceId"});
   base.hostname = RowGet(row, {"DeviceName"});
@@ -67,13 +66,15 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
     // no advanced-hunting row at all.
     if (!RowGet(row, {"ActionType"}).empty()) {
       ++*skipped;
-      return "";
+      return Status::OK();
     }
-    return "DeviceId: missing";
+    return Status::Corruption("DeviceId: missing");
   }
   if (base.device_id.empty()) base.device_id = base.hostname;
   std::optional<TimeMs> t = ParseTimestamp(ts);
-  if (!t) return ts.empty() ? "Timestamp: missing" : "Timestamp: not a time: \"" + std::string(ts.substr(0, 60)) + "\"";
+  if (!t)
+    return Status::Corruption(ts.empty() ? "Timestamp: missing"
+                                         : "Timestamp: not a time: \"" + std::string(ts.substr(0, 60)) + "\"");
   base.time = *t;
   if (auto upn = RowGet(row, {"AccountUpn", "InitiatingProcessAccountUpn"}); !upn.empty()) base.user = LowerTrim(upn);
 
@@ -84,7 +85,7 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
     dom::element extra;
     dom::object fields;
     if (!ParseNested(RowGet(row, {"AdditionalFields"}), nested, &extra) || extra.get_object().get(fields))
-      return "AdditionalFields: not a JSON object";
+      return Status::Corruption("AdditionalFields: not a JSON object");
     ParsePnpId(Str(fields, "DeviceId"), &o);
     if (o.usb_vendor_id.empty()) ParsePnpId(Str(fields, "VendorIds"), &o);
     o.usb_model = Str(fields, "DeviceDescription");
@@ -92,10 +93,10 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
     o.usb_class = Str(fields, "ClassName");
     if (o.usb_vendor_id.empty() && o.usb_model.empty()) {
       ++*skipped;  // a non-USB PnP device (ACPI, display) with nothing to match
-      return "";
+      return Status::OK();
     }
     out->push_back(std::move(o));
-    return "";
+    return Status::OK();
   }
   if (RowHas(row, "FolderPath") && RowHas(row, "FileName") &&
       (RowHas(row, "ProcessCommandLine") || EqualsIgnoreCase(action, "ProcessCreated"))) {
@@ -112,21 +113,21 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
       // empty; only a process event without its file name is malformed.
       if (!action.empty() && !EqualsIgnoreCase(action, "ProcessCreated")) {
         ++*skipped;
-        return "";
+        return Status::OK();
       }
-      return "FileName: empty";
+      return Status::Corruption("FileName: empty");
     }
     out->push_back(std::move(o));
-    return "";
+    return Status::OK();
   }
   if (RowHas(row, "ConnectedNetworks")) {
     dom::element networks;
     if (!ParseNested(RowGet(row, {"ConnectedNetworks"}), nested, &networks)) {
       ++*skipped;
-      return "";
+      return Status::OK();
     }
     dom::array list;
-    if (networks.get_array().get(list)) return "ConnectedNetworks: not a JSON array";
+    if (networks.get_array().get(list)) return Status::Corruption("ConnectedNetworks: not a JSON array");
     for (dom::element n : list) {
       dom::object network;
       if (n.get_object().get(network)) continue;
@@ -135,7 +136,7 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
       o.ssid = Str(network, "Name");
       if (!o.ssid.empty()) out->push_back(std::move(o));
     }
-    return "";
+    return Status::OK();
   }
   if (RowHas(row, "OSPlatform") || RowHas(row, "PublicIP")) {
     DeviceObservation info = base;
@@ -166,10 +167,10 @@ std::string ReadMdeRow(const TextRow& row, std::vector<DeviceObservation>* out, 
       net.public_ip = ip;
       out->push_back(std::move(net));
     }
-    return "";
+    return Status::OK();
   }
   ++*skipped;
-  return "";
+  return Status::OK();
 }
 
 }  // namespace ingest

@@ -32,7 +32,7 @@ std::string DottedPath(std::string_view name) {
 
 class OktaFlatReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     std::unordered_map<std::string, int> index;
     for (size_t i = 0; i < header.size(); ++i) {
       std::string_view name = header[i];
@@ -73,7 +73,7 @@ class OktaFlatReader final : public RowReader {
     if (event_type_ < 0) missing += " eventType";
     if (published_ < 0 && time_generated_ < 0) missing += " published";
     if (alternate_id_ < 0 && actor_id_ < 0) missing += " actor.alternateId";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -97,8 +97,8 @@ class OktaFlatReader final : public RowReader {
       time_column = "TimeGenerated";
     }
     if (time_text.empty()) return RecordResult::Reject("published: empty");
-    std::string error = ParseTimeText(time_text, time_column, ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, time_column, ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
 
     out->event_id = CellValue(row, uuid_);
     out->display_name = CellValue(row, display_name_);

@@ -154,7 +154,7 @@ bool FillRegistry(const TextRow& row, DeviceObservation* o) {
 
 }  // namespace
 
-std::string OsqueryReader::Read(dom::object record, std::vector<DeviceObservation>* out, uint64_t* skipped) {
+Status OsqueryReader::Read(dom::object record, std::vector<DeviceObservation>* out, uint64_t* skipped) {
   std::string error;
   DeviceObservation base;
   bool result_log = false;
@@ -167,25 +167,25 @@ std::string OsqueryReader::Read(dom::object record, std::vector<DeviceObservatio
     result_log = true;
     std::string_view text;
     TextRow head;
-    if (!ObjectToRow(record, &head, &error)) return error;
+    if (!ObjectToRow(record, &head, &error)) return Status::Corruption(error);
     action = AsciiLower(RowGet(head, {"action"}));
     std::optional<TimeMs> t = OsqueryTime(RowGet(head, {"unixTime"}));
     if (!t) t = CalendarTime(RowGet(head, {"calendarTime"}));
-    if (!t) return "unixTime/calendarTime: missing or not a time";
+    if (!t) return Status::Corruption("unixTime/calendarTime: missing or not a time");
     base.time = *t;
     base.device_id = RowGet(head, {"hostIdentifier"});
     base.hostname = base.device_id;
     dom::object deco_object;
     if (record["decorations"].get(decorations) == simdjson::SUCCESS && decorations.get_object().get(deco_object) == simdjson::SUCCESS) {
       TextRow deco;
-      if (!ObjectToRow(deco_object, &deco, &error)) return "decorations: " + error;
+      if (!ObjectToRow(deco_object, &deco, &error)) return Status::Corruption("decorations: " + error);
       if (auto v = RowGet(deco, {"host_uuid", "uuid"}); !v.empty()) base.device_id = v;
       if (auto v = RowGet(deco, {"hostname", "computer_name"}); !v.empty()) base.hostname = v;
       if (auto v = RowGet(deco, {"hardware_serial", "serial"}); !v.empty()) base.serial = v;
       if (auto v = RowGet(deco, {"username", "user", "upn", "email"}); !v.empty()) base.user = LowerTrim(v);
     }
     (void)text;
-    if (base.device_id.empty()) return "hostIdentifier: missing and no host_uuid decoration";
+    if (base.device_id.empty()) return Status::Corruption("hostIdentifier: missing and no host_uuid decoration");
   } else {
     // An osqueryi row: no envelope, no time of its own.
     base.device_id = last_device_id_;
@@ -193,29 +193,31 @@ std::string OsqueryReader::Read(dom::object record, std::vector<DeviceObservatio
     base.serial = last_serial_;
   }
 
-  auto one_object = [&](dom::object object, bool removed) -> std::string {
+  auto one_object = [&](dom::object object, bool removed) -> Status {
     TextRow row;
     std::string e;
-    if (!ObjectToRow(object, &row, &e)) return e;
+    if (!ObjectToRow(object, &row, &e)) return Status::Corruption(e);
     Table table = TableOf(row);
     DeviceObservation o = base;
     o.removed = removed;
     if (table == Table::kRegistry) {
       if (!FillRegistry(row, &o)) {
         ++*skipped;
-        return "";
+        return Status::OK();
       }
     } else if (table == Table::kUnknown) {
       ++*skipped;
-      return "";
+      return Status::OK();
     } else {
       FillRow(table, row, &o);
     }
     if (!result_log) {
       if (table == Table::kSystemInfo) {
         std::string_view uuid = RowGet(row, {"uuid"});
-        if (!uuid.empty()) o.device_id = uuid;
-        else if (!o.hostname.empty()) o.device_id = o.hostname;
+        if (!uuid.empty())
+          o.device_id = uuid;
+        else if (!o.hostname.empty())
+          o.device_id = o.hostname;
         last_device_id_ = o.device_id;
         last_hostname_ = o.hostname;
         last_serial_ = o.serial;
@@ -223,14 +225,14 @@ std::string OsqueryReader::Read(dom::object record, std::vector<DeviceObservatio
       if (table == Table::kTime) {
         if (auto t = OsqueryTime(RowGet(row, {"unix_time"}))) o.time = *t;
       }
-      if (o.device_id.empty()) return "osqueryi row before any system_info row: no device identity";
+      if (o.device_id.empty()) return Status::Corruption("osqueryi row before any system_info row: no device identity");
     }
     out->push_back(std::move(o));
-    return "";
+    return Status::OK();
   };
-  auto one_row = [&](dom::element element, bool removed) -> std::string {
+  auto one_row = [&](dom::element element, bool removed) -> Status {
     dom::object object;
-    if (element.get_object().get(object)) return "row: not an object";
+    if (element.get_object().get(object)) return Status::Corruption("row: not an object");
     return one_object(object, removed);
   };
 
@@ -238,26 +240,26 @@ std::string OsqueryReader::Read(dom::object record, std::vector<DeviceObservatio
   if (has_columns) return one_row(columns, action == "removed");
   if (has_snapshot) {
     dom::array rows;
-    if (snapshot.get_array().get(rows)) return "snapshot: not an array";
+    if (snapshot.get_array().get(rows)) return Status::Corruption("snapshot: not an array");
     for (dom::element r : rows) {
-      std::string e = one_row(r, false);
-      if (!e.empty()) return "snapshot: " + e;
+      Status e = one_row(r, false);
+      if (!e.ok()) return e.WithContext("snapshot");
     }
-    return "";
+    return Status::OK();
   }
   dom::object diff_object;
-  if (diff.get_object().get(diff_object)) return "diffResults: not an object";
+  if (diff.get_object().get(diff_object)) return Status::Corruption("diffResults: not an object");
   for (const char* side : {"added", "removed"}) {
     dom::array rows;
     dom::element list;
     if (diff_object[side].get(list)) continue;
-    if (list.get_array().get(rows)) return std::string("diffResults.") + side + ": not an array";
+    if (list.get_array().get(rows)) return Status::Corruption(std::string("diffResults.") + side + ": not an array");
     for (dom::element r : rows) {
-      std::string e = one_row(r, std::string_view(side) == "removed");
-      if (!e.empty()) return std::string("diffResults.") + side + ": " + e;
+      Status e = one_row(r, std::string_view(side) == "removed");
+      if (!e.ok()) return e.WithContext(std::string("diffResults.") + side);
     }
   }
-  return "";
+  return Status::OK();
 }
 
 }  // namespace ingest

@@ -179,10 +179,10 @@ class ReadRun {
     // Records of one export share their keys: the columns are resolved again only
     // when they change.
     if (flat_header_ != flat_resolved_) {
-      std::string header_error = flat_->Init(flat_header_);
-      if (!header_error.empty()) {
+      Status header_error = flat_->Init(flat_header_);
+      if (!header_error.ok()) {
         flat_resolved_.clear();
-        return ingest::RecordResult::Reject(header_error);
+        return ingest::RecordResult::Reject(header_error.message());
       }
       flat_resolved_ = flat_header_;
     }
@@ -220,9 +220,9 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* 
       std::string_view raw = text.substr(start, pos - start);
       if (row.size() == 1 && row[0].find_first_not_of(" \t\r") == std::string::npos) continue;  // blank line
       if (!have_header) {
-        std::string error = reader->Init(row);
-        if (!error.empty()) {
-          return Status::InvalidArgument(run->path() + ": CSV header: " + error);
+        Status error = reader->Init(row);
+        if (!error.ok()) {
+          return Status::InvalidArgument(run->path() + ": CSV header: " + error.message());
         }
         have_header = true;
         continue;
@@ -264,7 +264,7 @@ namespace {
 class PlainRowReader final : public RowReader {
  public:
   explicit PlainRowReader(const std::map<std::string, std::string>& mapping) : mapping_(mapping) {}
-  std::string Init(const std::vector<std::string>& header) override { return reader_.Init(header, mapping_); }
+  Status Init(const std::vector<std::string>& header) override { return reader_.Init(header, mapping_); }
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
     return reader_.Read(row, ctx, out);
   }
@@ -276,7 +276,7 @@ class PlainRowReader final : public RowReader {
 
 class EntraRowReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override { return reader_.Init(header); }
+  Status Init(const std::vector<std::string>& header) override { return reader_.Init(header); }
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
     return reader_.Read(row, ctx, out);
   }
@@ -362,18 +362,18 @@ FormatMatch MatchSignInFormat(std::string_view head) {
     size_t best_missing = 3;  // a reader lacking more than two of its columns is not close
     for (const CsvCandidate& c : kCsvCandidates) {
       std::unique_ptr<ingest::RowReader> reader = ingest::MakeRowReader(c.format, {});
-      std::string error = reader->Init(header);
-      if (error.empty()) {
+      Status error = reader->Init(header);
+      if (error.ok()) {
         m.format = c.format;
         m.why = c.why;
         m.near.clear();
         return m;
       }
-      size_t missing = CountMissing(error);
+      size_t missing = CountMissing(error.message());
       // Close: has some of the reader's columns and lacks at most two.
       if (missing > 0 && missing < c.required && missing < best_missing) {
         best_missing = missing;
-        m.near = std::string(c.format) + ": " + error;
+        m.near = std::string(c.format) + ": " + error.message();
       }
     }
     m.why = "a CSV header (" + std::to_string(header.size()) + " columns) that no reader takes";
@@ -441,9 +441,8 @@ Status ReadSignIns(const std::string& path, const ReadOptions& options, const Si
     for (const auto& f : formats) known += (known.empty() ? "" : ", ") + f;
     return Status::InvalidArgument("unknown sign-in format \"" + options.format + "\"; known: " + known);
   }
-  Result<std::unique_ptr<ingest::InputSource>> opened = ingest::InputSource::Open(path);
-  if (!opened.ok()) return opened.status();
-  ingest::InputSource* source = opened->get();
+  IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<ingest::InputSource> opened, ingest::InputSource::Open(path));
+  ingest::InputSource* source = opened.get();
   ingest::ChunkBuffer buffer(source);
 
   // Progress: every few MB of input, and once at the end.
@@ -459,8 +458,7 @@ Status ReadSignIns(const std::string& path, const ReadOptions& options, const Si
 
   // Read the head: enough to tell the format and layout.
   while (buffer.size() < kHeadBytes && !buffer.eof()) {
-    Result<bool> more = buffer.Fill(0);
-    if (!more.ok()) return more.status();
+    IMPOSTOR_RETURN_IF_ERROR(buffer.Fill(0).status());
   }
   std::string_view head = buffer.view().substr(0, kHeadBytes);
   if (SkipSpace(head).empty() && buffer.eof()) {  // empty input: nothing to read

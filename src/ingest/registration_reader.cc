@@ -73,7 +73,7 @@ FactorType OktaFactor(std::string_view f) {
 }
 
 // Returns "" (filled or skipped via *skip) or a reject reason.
-std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
+Status ReadOkta(dom::object e, Registration* r, std::string* skip) {
   std::string_view type = Text(e, "eventType");
   const bool sms = type == "system.sms.send_phone_verification_message";
   const bool voice = type == "system.voice.send_phone_verification_call";
@@ -81,16 +81,16 @@ std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
   const bool factor = type == "user.mfa.factor.activate";
   if (!sms && !voice && !device && !factor) {
     *skip = "okta eventType " + std::string(type);
-    return "";
+    return Status::OK();
   }
   std::string_view result = IsObj(e, "outcome") ? Text(Obj(e, "outcome"), "result") : std::string_view();
   if (!result.empty() && result != "SUCCESS") {
     *skip = "okta " + std::string(type) + " not SUCCESS";
-    return "";
+    return Status::OK();
   }
   std::string_view published = Text(e, "published");
   auto t = ParseTimestamp(published);
-  if (!t) return "published: not a time: \"" + std::string(published.substr(0, 60)) + "\"";
+  if (!t) return Status::Corruption("published: not a time: \"" + std::string(published.substr(0, 60)) + "\"");
   r->time = *t;
   r->event_id = Text(e, "uuid");
   if (IsObj(e, "actor")) r->account = AsciiLower(Text(Obj(e, "actor"), "alternateId"));
@@ -140,12 +140,12 @@ std::string ReadOkta(dom::object e, Registration* r, std::string* skip) {
     r->factor_id = device_id;
     r->factor_name = device_name;
   }
-  if (r->account.empty()) return "actor.alternateId / target User: no account";
+  if (r->account.empty()) return Status::Corruption("actor.alternateId / target User: no account");
   if (r->factor_id.empty()) {
     *skip = "okta " + std::string(type) + " without a phone or device id";
-    return "";
+    return Status::OK();
   }
-  return "";
+  return Status::OK();
 }
 
 FactorType EntraMethod(std::string_view reason) {
@@ -164,7 +164,7 @@ FactorType EntraMethod(std::string_view reason) {
   return FactorType::kUnknown;
 }
 
-std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
+Status ReadEntra(dom::object e, Registration* r, std::string* skip) {
   // The diagnostic envelope keeps the audit record in properties{}.
   if (IsObj(e, "properties") && Text(e, "activityDisplayName").empty()) {
     dom::object p = Obj(e, "properties");
@@ -174,17 +174,17 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
   if (activity.empty()) activity = Text(e, "OperationName");
   if (activity != "User registered security info") {
     *skip = "entra audit " + std::string(activity.empty() ? "(no activity)" : activity);
-    return "";
+    return Status::OK();
   }
   std::string_view result = Text(e, "result");
   if (!result.empty() && !EqualsIgnoreCase(result, "success")) {
     *skip = "entra audit registration not successful";
-    return "";
+    return Status::OK();
   }
   std::string_view when = Text(e, "activityDateTime");
   if (when.empty()) when = Text(e, "TimeGenerated");
   auto t = ParseTimestamp(when);
-  if (!t) return "activityDateTime: not a time: \"" + std::string(when.substr(0, 60)) + "\"";
+  if (!t) return Status::Corruption("activityDateTime: not a time: \"" + std::string(when.substr(0, 60)) + "\"");
   r->time = *t;
   r->event_id = Text(e, "id");
   r->tenant = Text(e, "tenantId");
@@ -228,12 +228,12 @@ std::string ReadEntra(dom::object e, Registration* r, std::string* skip) {
     r->factor_id = device_id;
     r->factor_name = device_name;
   }
-  if (r->account.empty()) return "targetResources: no userPrincipalName";
+  if (r->account.empty()) return Status::Corruption("targetResources: no userPrincipalName");
   if (r->factor_id.empty()) {
     *skip = "entra audit registration without a phone or device id";
-    return "";
+    return Status::OK();
   }
-  return "";
+  return Status::OK();
 }
 
 }  // namespace
@@ -256,12 +256,10 @@ Status ReadRegistrations(const std::string& path, const std::string& format_in,
   std::vector<std::string> formats = RegistrationFormats();
   if (!format_in.empty() && std::find(formats.begin(), formats.end(), format_in) == formats.end())
     return Status::InvalidArgument("unknown registration format \"" + format_in + "\"; known: okta.systemlog, entra.audit");
-  Result<std::unique_ptr<ingest::InputSource>> opened = ingest::InputSource::Open(path);
-  if (!opened.ok()) return opened.status();
-  ingest::ChunkBuffer buffer(opened->get());
+  IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<ingest::InputSource> opened, ingest::InputSource::Open(path));
+  ingest::ChunkBuffer buffer(opened.get());
   while (buffer.size() < kHeadBytes && !buffer.eof()) {
-    Result<bool> more = buffer.Fill(0);
-    if (!more.ok()) return more.status();
+    IMPOSTOR_RETURN_IF_ERROR(buffer.Fill(0).status());
   }
   std::string_view head = buffer.view().substr(0, kHeadBytes);
   if (head.find_first_not_of(" \t\r\n") == std::string_view::npos && buffer.eof()) return Status::OK();
@@ -275,7 +273,8 @@ Status ReadRegistrations(const std::string& path, const std::string& format_in,
       shape.mode,
       [&](const ingest::RecordSpan& span) {
         std::string_view text(span.data, span.size);
-        while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+        while (!text.empty() && (text.back() == '\r' || text.back() == '\n' || text.back() == ' '))
+          text.remove_suffix(1);
         if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return;
         dom::element doc;
         if (auto e = parser.parse(text.data(), text.size(), false).get(doc)) {
@@ -291,9 +290,9 @@ Status ReadRegistrations(const std::string& path, const std::string& format_in,
         if (format.empty()) format = Text(o, "eventType").empty() ? "entra.audit" : "okta.systemlog";
         Registration r;
         std::string skip;
-        std::string error = format == "okta.systemlog" ? ReadOkta(o, &r, &skip) : ReadEntra(o, &r, &skip);
-        if (!error.empty()) {
-          reject(span.line, error, text);
+        Status error = format == "okta.systemlog" ? ReadOkta(o, &r, &skip) : ReadEntra(o, &r, &skip);
+        if (!error.ok()) {
+          reject(span.line, error.message(), text);
         } else if (!skip.empty()) {
           ++stats->skipped;
           ++stats->skipped_by_kind[skip];

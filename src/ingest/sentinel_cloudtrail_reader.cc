@@ -15,7 +15,7 @@ namespace {
 
 class SentinelCloudTrailReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     CsvColumns c(header);
     time_ = c.Find({"TimeGenerated", "EventTime"});
     event_name_ = c.Find("EventName");
@@ -35,7 +35,7 @@ class SentinelCloudTrailReader final : public RowReader {
     if (event_name_ < 0) missing += " EventName";
     if (user_type_ < 0 && arn_ < 0) missing += " UserIdentityType";
     if (ip_ < 0) missing += " SourceIpAddress";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -52,8 +52,8 @@ class SentinelCloudTrailReader final : public RowReader {
     if (out->tenant.empty()) out->tenant = account_id;
     std::string_view time_text = CellValue(row, time_);
     if (time_text.empty()) return RecordResult::Reject("TimeGenerated: empty");
-    std::string error = ParseTimeText(time_text, "TimeGenerated", ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, "TimeGenerated", ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
     if (std::string_view ip = CellValue(row, ip_); !ip.empty()) SetIp(ip, out);
     out->user_agent = CellValue(row, user_agent_);
     out->event_id = CellValue(row, event_id_);

@@ -17,7 +17,7 @@ namespace {
 
 class SentinelGwsReader final : public RowReader {
  public:
-  std::string Init(const std::vector<std::string>& header) override {
+  Status Init(const std::vector<std::string>& header) override {
     CsvColumns c(header);
     id_time_ = c.Find("IdTime");
     time_generated_ = c.Find({"TimeGenerated", "Timestamp"});
@@ -38,7 +38,7 @@ class SentinelGwsReader final : public RowReader {
     if (id_time_ < 0 && time_generated_ < 0) missing += " TimeGenerated";
     if (email_ < 0 && profile_ < 0) missing += " ActorEmail";
     if (event_name_ < 0) missing += " EventName";
-    return missing.empty() ? "" : "missing column(s):" + missing;
+    return missing.empty() ? Status::OK() : Status::Corruption("missing column(s):" + missing);
   }
 
   RecordResult Read(const std::vector<std::string>& row, RecordContext& ctx, SignIn* out) const override {
@@ -64,8 +64,8 @@ class SentinelGwsReader final : public RowReader {
       column = "TimeGenerated";
     }
     if (time_text.empty()) return RecordResult::Reject("IdTime: empty (and no TimeGenerated)");
-    std::string error = ParseTimeText(time_text, column, ctx, &out->time_ms);
-    if (!error.empty()) return RecordResult::Reject(std::move(error));
+    Status error = ParseTimeText(time_text, column, ctx, &out->time_ms);
+    if (!error.ok()) return RecordResult::Reject(error.message());
     if (std::string_view ip = CellValue(row, ip_); !ip.empty()) SetIp(ip, out);
     out->tenant = CellValue(row, customer_);
     out->event_id = CellValue(row, unique_);

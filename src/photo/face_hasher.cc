@@ -164,9 +164,8 @@ Result<FaceHash> FaceHasher::HashRegion(const cv::Mat& image, const cv::Rect& fa
   }
   cv::Mat crop;
   cv::resize(image(clipped), crop, cv::Size(options_.crop_size, options_.crop_size), 0, 0, cv::INTER_AREA);
-  Result<PdqResult> r = pdq_.Hash(crop);
-  if (!r.ok()) return r.status();
-  return FaceHash{face, false, r->hash, r->quality};
+  IMPOSTOR_ASSIGN_OR_RETURN(PdqResult r, pdq_.Hash(crop));
+  return FaceHash{face, false, r.hash, r.quality};
 }
 
 bool FaceHasher::FindEyes(const cv::Mat& image, const cv::Rect& box, int width, cv::Point2d* left,
@@ -230,17 +229,15 @@ Result<FaceHash> FaceHasher::HashEyeAligned(const cv::Mat& image, const cv::Rect
   cv::Mat crop;
   cv::warpAffine(patch, crop, m, cv::Size(options_.crop_size, options_.crop_size), cv::INTER_LINEAR,
                  cv::BORDER_REPLICATE);
-  Result<PdqResult> r = pdq_.Hash(crop);
-  if (!r.ok()) return r.status();
-  return FaceHash{face, true, r->hash, r->quality};
+  IMPOSTOR_ASSIGN_OR_RETURN(PdqResult r, pdq_.Hash(crop));
+  return FaceHash{face, true, r.hash, r.quality};
 }
 
 Result<std::vector<FaceHash>> FaceHasher::Hash(const cv::Mat& image) {
-  Result<std::vector<cv::Rect>> faces = Detect(image);
-  if (!faces.ok()) return faces.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(std::vector<cv::Rect> faces, Detect(image));
   std::vector<FaceHash> out;
-  out.reserve(faces->size());
-  for (const cv::Rect& f : *faces) {
+  out.reserve(faces.size());
+  for (const cv::Rect& f : faces) {
     Result<FaceHash> h = HashRegion(image, f);
     if (!h.ok()) continue;  // a box at the very edge: nothing to hash
     if (h->quality < options_.min_quality) continue;

@@ -298,10 +298,8 @@ Result<PdqDihedralResult> PdqHasher::HashDihedral(const cv::Mat& image) {
 }
 
 Result<PdqResult> PdqHasher::HashFile(const std::string& path) {
-  Result<cv::Mat> img = DecodeImageFile(path);
-  if (!img.ok()) return img.status();
-  Result<PdqResult> r = Hash(*img);
-  if (!r.ok()) return r.status().WithContext(path);
+  IMPOSTOR_ASSIGN_OR_RETURN(cv::Mat img, DecodeImageFile(path));
+  IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(PdqResult r, Hash(img), path);
   return r;
 }
 

@@ -16,14 +16,12 @@ struct PhotoFileHasher::Impl {
     PhotoHashes out;
     out.width = image.cols;
     out.height = image.rows;
-    Result<PdqResult> whole = pdq.Hash(image);
-    if (!whole.ok()) return whole.status().WithContext(what);
-    out.hash = whole->hash;
-    out.quality = whole->quality;
+    IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(PdqResult whole, pdq.Hash(image), what);
+    out.hash = whole.hash;
+    out.quality = whole.quality;
     if (faces) {
-      Result<std::vector<FaceHash>> found = faces->Hash(image);
-      if (!found.ok()) return found.status().WithContext(what);
-      for (const FaceHash& f : *found) {
+      IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(std::vector<FaceHash> found, faces->Hash(image), what);
+      for (const FaceHash& f : found) {
         out.faces.push_back({f.box.x, f.box.y, f.box.width, f.box.height, f.hash, f.quality, f.eye_aligned});
       }
     }
@@ -39,23 +37,20 @@ Result<std::unique_ptr<PhotoFileHasher>> PhotoFileHasher::Open(const PhotoFileHa
   if (options.faces) {
     FaceHasherOptions fo;
     if (!options.face_cascade_path.empty()) fo.cascade_path = options.face_cascade_path;
-    Result<std::unique_ptr<FaceHasher>> fh = FaceHasher::Open(fo);
-    if (!fh.ok()) return fh.status();
-    impl->faces = std::move(*fh);
+    IMPOSTOR_ASSIGN_OR_RETURN(std::unique_ptr<FaceHasher> fh, FaceHasher::Open(fo));
+    impl->faces = std::move(fh);
   }
   return std::unique_ptr<PhotoFileHasher>(new PhotoFileHasher(std::move(impl)));
 }
 
 Result<PhotoHashes> PhotoFileHasher::HashFile(const std::string& path) {
-  Result<cv::Mat> img = DecodeImageFile(path);
-  if (!img.ok()) return img.status();
-  return impl_->Hash(*img, path);
+  IMPOSTOR_ASSIGN_OR_RETURN(cv::Mat img, DecodeImageFile(path));
+  return impl_->Hash(img, path);
 }
 
 Result<PhotoHashes> PhotoFileHasher::HashBytes(std::string_view bytes, std::string_view what) {
-  Result<cv::Mat> img = DecodeImageBytes(bytes, what);
-  if (!img.ok()) return img.status();
-  return impl_->Hash(*img, what);
+  IMPOSTOR_ASSIGN_OR_RETURN(cv::Mat img, DecodeImageBytes(bytes, what));
+  return impl_->Hash(img, what);
 }
 
 bool HasImageExtension(std::string_view path) {

@@ -301,15 +301,15 @@ Status ReadPeople(const std::string& path, const LinkageConfig& config, std::vec
                   RejectSink& rejects, PeopleReadStats* stats) {
   // The sign-in readers' input source: plain, gzip (by its magic bytes), an
   // archive member or stdin, decompressed as it is read.
-  Result<std::unique_ptr<ingest::InputSource>> source = ingest::InputSource::Open(path);
-  if (!source.ok()) return source.status().WithContext("reading people file " + path);
+  IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(std::unique_ptr<ingest::InputSource> source, ingest::InputSource::Open(path),
+                                    "reading people file " + path);
   std::string text;
   std::vector<char> buffer(size_t{1} << 20);
   for (;;) {
-    Result<size_t> n = (*source)->Read(buffer.data(), buffer.size());
-    if (!n.ok()) return n.status().WithContext("reading people file " + path);
-    if (*n == 0) break;
-    text.append(buffer.data(), *n);
+    IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(size_t n, source->Read(buffer.data(), buffer.size()),
+                                      "reading people file " + path);
+    if (n == 0) break;
+    text.append(buffer.data(), n);
   }
   return ParsePeople(text, path == "-" ? "<stdin>" : path, config, out, rejects, stats);
 }

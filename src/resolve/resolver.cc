@@ -31,9 +31,8 @@ Result<ResolutionResult> ResolvePeople(const std::vector<Person>& people, const 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   const std::string catalog_dir = config.catalog_dir.empty() ? CatalogDir() : config.catalog_dir;
-  Result<NameCatalog> names = NameCatalog::Load(catalog_dir);
-  if (!names.ok()) return names.status();
-  result.names = std::make_shared<const NameCatalog>(*names);
+  IMPOSTOR_ASSIGN_OR_RETURN(NameCatalog names, NameCatalog::Load(catalog_dir));
+  result.names = std::make_shared<const NameCatalog>(std::move(names));
 
   ResolveWork work(people, config, threads);
   NormalizeAndIntern(work, result);                               // 1

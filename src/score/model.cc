@@ -185,14 +185,13 @@ Result<RiskModel> RiskModel::Train(const Dataset& train, const Dataset& validati
     report->best_validation_logloss = have_valid ? best_loss : 0;
   }
   if (have_valid) {
-    auto margins = m.Margins(validation);
-    if (!margins.ok()) return margins.status();
-    std::vector<float> raw = *margins;
+    IMPOSTOR_ASSIGN_OR_RETURN(auto margins, m.Margins(validation));
+    std::vector<float> raw = margins;
     for (float& v : raw) v = static_cast<float>(Sigmoid(v));
     double ece = ExpectedCalibrationError(Reliability(raw, validation.labels));
     if (report != nullptr) report->validation_ece_raw = ece;
     if (params.calibrate && ece > params.calibration_max_ece) {
-      FitPlatt(*margins, validation.labels, &m.platt_a_, &m.platt_b_);
+      FitPlatt(margins, validation.labels, &m.platt_a_, &m.platt_b_);
       if (report != nullptr) report->platt_fitted = true;
     }
   }
@@ -273,9 +272,8 @@ Result<std::vector<float>> RiskModel::Run(const Dataset& data, int option_mask, 
 Result<std::vector<float>> RiskModel::Margins(const Dataset& data) const { return Run(data, 1, 1); }
 
 Result<std::vector<float>> RiskModel::Predict(const Dataset& data) const {
-  auto margins = Margins(data);
-  if (!margins.ok()) return margins.status();
-  std::vector<float> p = std::move(margins).value();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto margins, Margins(data));
+  std::vector<float> p = std::move(margins);
   for (float& v : p) v = static_cast<float>(Sigmoid(platt_a_ * v + platt_b_));
   return p;
 }

@@ -76,13 +76,13 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
   data.values = std::move(features.values);
   std::vector<Finding> out;
   if (data.rows == 0) return out;
-  auto probability = model.Predict(data);
-  if (!probability.ok()) return probability.status().WithContext(std::string("scoring ") + subject.entity_type + "s");
+  IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(auto probability, model.Predict(data),
+                                    std::string("scoring ") + subject.entity_type + "s");
   // Explain only the rows that become findings: contributions (TreeSHAP) cost far more
   // than the prediction, and most rows of a tenant score below the threshold.
   std::vector<size_t> reported;
   for (size_t row = 0; row < data.rows; ++row) {
-    if (std::round((*probability)[row] * 100) >= min_score) reported.push_back(row);
+    if (std::round(probability[row] * 100) >= min_score) reported.push_back(row);
   }
   if (reported.empty()) return out;
   Dataset explained;
@@ -93,18 +93,18 @@ Result<std::vector<Finding>> ScoreRows(const RiskModel& model, const std::vector
     explained.values.insert(explained.values.end(), data.values.begin() + row * data.cols,
                             data.values.begin() + (row + 1) * data.cols);
   }
-  auto contributions = model.Contributions(explained);
-  if (!contributions.ok()) return contributions.status().WithContext(std::string("explaining ") + subject.entity_type + " scores");
+  IMPOSTOR_ASSIGN_OR_RETURN_CONTEXT(auto contributions, model.Contributions(explained),
+                                    std::string("explaining ") + subject.entity_type + " scores");
 
   TimeMs latest = 0;
   for (const Finding& f : findings) latest = std::max(latest, f.last_seen);
 
   for (size_t i = 0; i < reported.size(); ++i) {
     const size_t row = reported[i];
-    const double p = (*probability)[row];
+    const double p = probability[row];
     const double score = std::round(p * 100);
     const std::string& account = features.accounts[row];
-    std::vector<Contribution> top = model.TopContributions(*contributions, i, kReasons);
+    std::vector<Contribution> top = model.TopContributions(contributions, i, kReasons);
     Finding f;
     f.detector = subject.detector;
     f.entity_type = subject.entity_type;

@@ -65,11 +65,10 @@ void FillPersonaRows(LabelledWorld& w, FraudRecord fraud_record) {
 
 Result<LabelledWorld> LabelWorld(const std::string& dir, std::vector<Finding> findings,
                                  std::vector<PersonaMembers> personas, std::map<std::string, double> signins) {
-  auto truth = LoadEvalTruth(dir);
-  if (!truth.ok()) return truth.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto truth, LoadEvalTruth(dir));
   LabelledWorld w;
   w.dir = dir;
-  w.truth = std::move(truth).value();
+  w.truth = std::move(truth);
   TimeMs end = 0;
   ReadWorldHeader(dir, &w.options_json, &end);
   FeatureContext& ctx = w.accounts.context;
@@ -226,10 +225,9 @@ Result<WorldScores> ModelScores(const RiskModel& model, const std::vector<const 
     Dataset d = StackWorlds({w}, level);
     std::map<std::string, double> s;
     if (d.rows > 0) {
-      auto p = model.Predict(d);
-      if (!p.ok()) return p.status();
+      IMPOSTOR_ASSIGN_OR_RETURN(auto p, model.Predict(d));
       const FeatureMatrix& features = w->rows(level).features;
-      for (size_t i = 0; i < features.accounts.size(); ++i) s[features.accounts[i]] = (*p)[i];
+      for (size_t i = 0; i < features.accounts.size(); ++i) s[features.accounts[i]] = p[i];
     }
     out.push_back(std::move(s));
   }
@@ -239,9 +237,8 @@ Result<WorldScores> ModelScores(const RiskModel& model, const std::vector<const 
 Result<std::vector<RankerScore>> CompareRankers(const RiskModel& model, const std::vector<const LabelledWorld*>& worlds,
                                                 RowLevel level) {
   std::vector<RankerScore> out;
-  auto model_scores = ModelScores(model, worlds, level);
-  if (!model_scores.ok()) return model_scores.status();
-  out.push_back({"risk model", PooledRanking(worlds, *model_scores, level)});
+  IMPOSTOR_ASSIGN_OR_RETURN(auto model_scores, ModelScores(model, worlds, level));
+  out.push_back({"risk model", PooledRanking(worlds, model_scores, level)});
 
   RankerScore best{"", {}};
   bool have_best = false;

@@ -1310,21 +1310,19 @@ Status Simulate(const SimOptions& opt, SimSummary* summary) {
     phases += buf;
     t_prev = now;
   };
-  auto catalog = LoadSimCatalog(opt.data_dir);
-  if (!catalog.ok()) return catalog.status();
-  auto ips = IpUniverse::Build(*catalog, DefaultIpUniversePaths(opt.data_dir, opt.cache_dir), opt.seed);
-  if (!ips.ok()) return ips.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto catalog, LoadSimCatalog(opt.data_dir));
+  IMPOSTOR_ASSIGN_OR_RETURN(auto ips,
+                            IpUniverse::Build(catalog, DefaultIpUniversePaths(opt.data_dir, opt.cache_dir), opt.seed));
   phase("networks");
-  auto world = BuildWorld(opt, *catalog, **ips);
-  if (!world.ok()) return world.status();
+  IMPOSTOR_ASSIGN_OR_RETURN(auto world, BuildWorld(opt, catalog, *ips));
   phase("world");
-  const World& w = **world;
+  const World& w = *world;
 
   for (const char* sub : {"", "/signins", "/devices", "/mfa", "/photos"}) {
     IMPOSTOR_RETURN_IF_ERROR(MakeDir(opt.out_dir + sub));
   }
   SimSummary s;
-  s.ip_universe = (*ips)->Describe();
+  s.ip_universe = ips->Describe();
   std::vector<OrgOutput> outputs(w.orgs.size());
   std::atomic<int> next_org{0};
   int threads = std::max(1, opt.threads);
