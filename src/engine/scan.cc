@@ -500,6 +500,11 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   }
   double read_seconds = Seconds(started);
 
+  // One transaction from here to the run record: a scan killed at any instant
+  // leaves the store as it was, and `runs` lists only scans that completed. The
+  // steps' own Begin/Commit nest inside it; an error return rolls it back when
+  // the store closes.
+  IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
   auto result = ScanSignIns(signins, enricher->get(), config, **store, options.threads);
   if (!result.ok()) return result.status();
   ScanStats& stats = result->stats;
@@ -551,6 +556,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   run.findings_new = stats.findings_new;
   run.findings_updated = stats.findings_updated;
   IMPOSTOR_RETURN_IF_ERROR((*store)->RecordRun(run));
+  IMPOSTOR_RETURN_IF_ERROR((*store)->Commit());
   return result;
 }
 
