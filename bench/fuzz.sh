@@ -14,6 +14,7 @@
 #   --runs N      executions per harness instead of a time
 #   --nice N      scheduling niceness of the fuzzers (default 19: a long campaign
 #                 yields to builds and tests on a shared machine)
+#   --no-build    run the harnesses as built (e.g. while another build runs)
 #
 # Examples:
 #   bench/fuzz.sh --time 30                      # every harness, 30 s each
@@ -29,6 +30,7 @@ BUILD="build-fuzz"
 TIME=60
 RUNS=""
 NICE=19
+BUILD_FIRST=1
 HARNESSES=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --time) TIME="$2"; RUNS=""; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --nice) NICE="$2"; shift 2 ;;
+    --no-build) BUILD_FIRST=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench/fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) HARNESSES+=("$1"); shift ;;
@@ -54,7 +57,7 @@ for h in "${HARNESSES[@]}"; do
   grep -q "^$h	" "$SRC/fuzz/harnesses.tsv" || { echo "bench/fuzz.sh: no harness '$h' (see fuzz/harnesses.tsv)" >&2; exit 2; }
   targets+=("${h}_fuzzer")
 done
-nice -n 10 cmake --build "$BUILD" -j "$(nproc)" --target "${targets[@]}" >/dev/null
+[ "$BUILD_FIRST" -eq 0 ] || nice -n 10 cmake --build "$BUILD" -j "$(nproc)" --target "${targets[@]}" >/dev/null
 
 WORK="$BUILD/fuzz"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1:allocator_may_return_null=1}"
