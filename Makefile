@@ -1,12 +1,12 @@
 # impostor: the two commands of the Quickstart, and a few more.
 #   make demo   install what is missing, build, run the main job on a generated world
-#   make test   install what is missing, build, run every test
+#   make test   install what is missing, build, run every test (then the sanitizer stage)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CACHE ?= $(or $(IMPOSTOR_CACHE),$(HOME)/.cache/impostor)
 IMPOSTOR = $(BUILD)/bin/impostor
 
-.PHONY: all deps configure build test demo bench model clean
+.PHONY: all deps configure build test sanitize demo bench model clean
 
 all: build
 
@@ -21,6 +21,13 @@ build: configure
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+	@$(MAKE) --no-print-directory sanitize
+
+# ASan + UBSan (leaks on) in build-asan: the parsers' and the store's unit tests and
+# a few seconds of every fuzz harness (fuzz/ci.sh, fuzz/README.md).
+SANITIZE_BUILD ?= build-asan
+sanitize: deps
+	@fuzz/ci.sh $(SANITIZE_BUILD) $(JOBS)
 
 demo: build
 	@scripts/demo.sh $(IMPOSTOR)
@@ -29,7 +36,7 @@ bench: build
 	@bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)
 
 # Reproduces models/risk_model.json and its card from fixed simulator seeds
 # (docs/risk_model.md): ten training worlds of normal and hard operators, one

@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   libsqlite3-dev libpq-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   libcpp-httplib-dev librdkafka-dev libxgboost-dev libopencv-dev opencv-data
   libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libssl-dev
+  clang-14 libclang-rt-14-dev llvm-14 python3
 )
 
 missing=()

@@ -2,6 +2,7 @@
 // persona networks) in the telemetry an organisation already has.
 //
 // Commands register explicitly here, one line each (no static registration).
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,9 @@
 #include "engine/config.h"
 
 int main(int argc, char** argv) {
+  // A file size limit (ulimit -f) must end a write with an error the store and the
+  // writers report ("File too large"), not kill the process mid-transaction.
+  ::signal(SIGXFSZ, SIG_IGN);
   impostor::CommandContext ctx;
   ctx.stdout_is_tty = ::isatty(STDOUT_FILENO);
   ctx.stderr_is_tty = ::isatty(STDERR_FILENO);

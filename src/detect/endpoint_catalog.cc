@@ -65,15 +65,16 @@ std::vector<std::string> SplitCatalogLine(const std::string& line) {
   return fields;
 }
 
-// Calls row(fields, line) for each data row (after the header; '#' lines are comments).
-Status ForEachCatalogRow(const std::string& path, size_t min_fields,
+// Calls row(fields) for each data row of catalogue CSV `text` (after the header;
+// '#' lines are comments). `name` is the file named in errors.
+Status ForEachCatalogRow(std::string_view text, const std::string& name, size_t min_fields,
                          const std::function<void(const std::vector<std::string>&)>& row) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("catalogue not found: " + path);
-  std::string line;
   uint64_t n = 0;
   bool header = false;
-  while (std::getline(in, line)) {
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string line(text.substr(0, end));
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     ++n;
     if (line.empty() || line[0] == '#') continue;
     if (!header) {
@@ -82,10 +83,20 @@ Status ForEachCatalogRow(const std::string& path, size_t min_fields,
     }
     std::vector<std::string> fields = SplitCatalogLine(line);
     if (fields.size() < min_fields)
-      return Status::Corruption(path + ":" + std::to_string(n) + ": expected " + std::to_string(min_fields) +
+      return Status::Corruption(name + ":" + std::to_string(n) + ": expected " + std::to_string(min_fields) +
                                 " fields, got " + std::to_string(fields.size()));
     row(fields);
   }
+  return Status::OK();
+}
+
+Status ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("catalogue not found or unreadable: " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::IOError("cannot read catalogue " + path);
+  *out = std::move(text).str();
   return Status::OK();
 }
 
@@ -104,12 +115,23 @@ std::string PathPrefix(std::string_view raw) {
 std::string EndpointCatalog::DefaultDir() { return CatalogDir(); }
 
 Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
+  EndpointCatalogTexts texts;
+  texts.tools_name = dir + "/lolrmm/rmm_tools.json";
+  texts.software_name = dir + "/endpoint_software/endpoint_software.csv";
+  texts.kvm_ids_name = dir + "/ip_kvm/ip_kvm_usb_ids.csv";
+  texts.kvm_strings_name = dir + "/ip_kvm/ip_kvm_strings.csv";
+  IMPOSTOR_RETURN_IF_ERROR(ReadWholeFile(texts.tools_name, &texts.tools_json));
+  IMPOSTOR_RETURN_IF_ERROR(ReadWholeFile(texts.software_name, &texts.software_csv));
+  IMPOSTOR_RETURN_IF_ERROR(ReadWholeFile(texts.kvm_ids_name, &texts.kvm_ids_csv));
+  IMPOSTOR_RETURN_IF_ERROR(ReadWholeFile(texts.kvm_strings_name, &texts.kvm_strings_csv));
+  return Parse(texts);
+}
+
+Result<EndpointCatalog> EndpointCatalog::Parse(const EndpointCatalogTexts& texts) {
   EndpointCatalog cat;
-  const std::string tools_path = dir + "/lolrmm/rmm_tools.json";
+  const std::string& tools_path = texts.tools_name;
   simdjson::dom::parser parser;
-  simdjson::padded_string json;
-  if (auto e = simdjson::padded_string::load(tools_path).get(json))
-    return Status::NotFound("catalogue not found or unreadable: " + tools_path);
+  simdjson::padded_string json(texts.tools_json);
   simdjson::dom::array tools;
   if (auto e = parser.parse(json).get_array().get(tools))
     return Status::Corruption(tools_path + ": not a JSON array of tools (" + simdjson::error_message(e) + ")");
@@ -163,8 +185,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
   // Named software: VPN clients, jigglers, exclusions, DPRK-reported weights.
   std::vector<std::string> not_remote;
   std::vector<std::string> dprk;
-  const std::string sw_path = dir + "/endpoint_software/endpoint_software.csv";
-  Status st = ForEachCatalogRow(sw_path, 4, [&](const std::vector<std::string>& f) {
+  Status st = ForEachCatalogRow(texts.software_csv, texts.software_name, 4, [&](const std::vector<std::string>& f) {
     const std::string kind = Trim(f[0]);
     if (kind == "not_remote_control") {
       not_remote.push_back(AsciiLower(Trim(f[1])));
@@ -199,8 +220,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
   // IP-KVM identifiers.
-  const std::string ids_path = dir + "/ip_kvm/ip_kvm_usb_ids.csv";
-  st = ForEachCatalogRow(ids_path, 3, [&](const std::vector<std::string>& f) {
+  st = ForEachCatalogRow(texts.kvm_ids_csv, texts.kvm_ids_name, 3, [&](const std::vector<std::string>& f) {
     KvmId id;
     id.family = Trim(f[0]);
     id.vid = AsciiLower(Trim(f[1]));
@@ -211,8 +231,7 @@ Result<EndpointCatalog> EndpointCatalog::Load(const std::string& dir) {
     if (id.vid.size() == 4 && id.pid.size() == 4) cat.kvm_ids_.push_back(id);
   });
   if (!st.ok()) return st;
-  const std::string strings_path = dir + "/ip_kvm/ip_kvm_strings.csv";
-  st = ForEachCatalogRow(strings_path, 4, [&](const std::vector<std::string>& f) {
+  st = ForEachCatalogRow(texts.kvm_strings_csv, texts.kvm_strings_name, 4, [&](const std::vector<std::string>& f) {
     KvmString s{Trim(f[1]), Trim(f[2]), Trim(f[3]) == "strong"};
     if (Trim(f[0]) == "serial") cat.kvm_serials_.push_back(s);
     else {

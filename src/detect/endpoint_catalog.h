@@ -47,11 +47,22 @@ struct KvmMatch {
   std::string why;     // "USB 1d6b:0104 manufacturer \"PiKVM\""
 };
 
+// The four catalogue files as text, with the names errors cite.
+struct EndpointCatalogTexts {
+  std::string tools_json, tools_name = "rmm_tools.json";
+  std::string software_csv, software_name = "endpoint_software.csv";
+  std::string kvm_ids_csv, kvm_ids_name = "ip_kvm_usb_ids.csv";
+  std::string kvm_strings_csv, kvm_strings_name = "ip_kvm_strings.csv";
+};
+
 class EndpointCatalog {
  public:
   // `dir` is the data/catalog folder. Missing or malformed files are errors
   // naming the file (and line for CSVs).
   static Result<EndpointCatalog> Load(const std::string& dir);
+  // The same over the files' text already in memory (Load is this parser inside
+  // its file reading).
+  static Result<EndpointCatalog> Parse(const EndpointCatalogTexts& texts);
   // The shipped catalog folder: common/data_dir.h's CatalogDir() ($IMPOSTOR_DATA/catalog,
   // else the build-time data folder's).
   static std::string DefaultDir();

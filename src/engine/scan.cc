@@ -528,6 +528,11 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   }
   double read_seconds = Seconds(started);
 
+  // One transaction from here to the run record: a scan killed at any instant
+  // leaves the store as it was, and `runs` lists only scans that completed. The
+  // steps' own Begin/Commit nest inside it; an error return rolls it back when
+  // the store closes.
+  IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
   IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, **store, summary, result));
   ScanStats& stats = result.stats;
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
@@ -593,6 +598,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   run.findings_new = stats.findings_new;
   run.findings_updated = stats.findings_updated;
   IMPOSTOR_RETURN_IF_ERROR((*store)->RecordRun(run));
+  IMPOSTOR_RETURN_IF_ERROR((*store)->Commit());
   return result;
 }
 

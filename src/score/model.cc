@@ -229,6 +229,10 @@ Result<RiskModel> RiskModel::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open model file " + path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return FromBuffer(text, path);
+}
+
+Result<RiskModel> RiskModel::FromBuffer(std::string_view text, const std::string& path) {
   RiskModel m;
   IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterCreate(nullptr, 0, &m.booster_->h), "XGBoosterCreate"));
   Status st = Check(XGBoosterLoadModelFromBuffer(m.booster_->h, text.data(), text.size()), "XGBoosterLoadModelFromBuffer");

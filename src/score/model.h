@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -83,6 +84,8 @@ class RiskModel {
                                  const std::vector<std::string>& feature_names, const TrainParams& params,
                                  TrainReport* report);
   static Result<RiskModel> Load(const std::string& path);
+  // The same over the model file's text in memory; `name` is the file named in errors.
+  static Result<RiskModel> FromBuffer(std::string_view text, const std::string& name);
   Status Save(const std::string& path) const;
 
   const std::vector<std::string>& feature_names() const { return feature_names_; }

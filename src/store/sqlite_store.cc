@@ -28,6 +28,7 @@
 #include <string>
 #include <utility>
 
+#include "common/crash_point.h"
 #include "common/json_writer.h"
 #include "store/store.h"
 
@@ -283,9 +284,9 @@ class SqliteStore final : public Store {
   Result<std::vector<SharedIndicator>> QueryIndicators() override;
   Status AddHmacKey(const std::string& key_id, const std::string& key) override;
   Result<std::vector<std::pair<std::string, std::string>>> QueryHmacKeys() override;
-  Status Begin() override { return Exec("BEGIN IMMEDIATE", "starting a transaction"); }
-  Status Commit() override { return Exec("COMMIT", "committing"); }
-  Status Rollback() override { return Exec("ROLLBACK", "rolling back"); }
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
 
  private:
   // Turns an SQLite result code into a Status that names the store and says what to do.
@@ -316,6 +317,11 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::string path_;
+  // Begin/Commit nest: only the outermost pair is an SQLite transaction, so a
+  // scan can wrap its steps (each of which opens its own) into one that commits
+  // all of them or none. A Rollback inside dooms the outer transaction.
+  int depth_ = 0;
+  bool doomed_ = false;
   Statement get_finding_, insert_finding_, update_finding_, save_state_, load_state_, insert_run_, insert_verdict_,
       verdicts_one_, verdicts_all_, finding_exists_, finding_times_, insert_indicator_, query_indicators_,
       insert_key_, query_keys_;
@@ -343,15 +349,68 @@ Status SqliteStore::Error(int rc, std::string_view doing) const {
     case SQLITE_CANTOPEN:
       return Status::IOError(path_ + ": cannot write the store (" + detail + "); check the path and permissions");
     case SQLITE_FULL:
-      return Status::IOError(path_ + ": the disk is full (" + detail + ")");
-    case SQLITE_IOERR:
-      return Status::IOError(path_ + ": I/O error (" + detail + ")");
+      return Status::IOError(path_ + ": the disk is full (" + detail +
+                             "); nothing of this scan was written: free space and run it again");
+    case SQLITE_IOERR: {
+      // The system's reason says what to do: "File too large" is a file size
+      // limit (ulimit -f), "No space left on device" a full disk.
+      const int err = sqlite3_system_errno(db_);
+      return Status::IOError(path_ + ": I/O error (" + detail + (err ? std::string(": ") + std::strerror(err) : "") +
+                             "); nothing of this transaction was written: fix the cause and run it again");
+    }
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
       return Status::InvalidArgument(path_ + ": " + detail);
     default:
       return Status::IOError(path_ + ": " + detail);
   }
+}
+
+Status SqliteStore::Begin() {
+  if (depth_ == 0) {
+    IMPOSTOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a transaction"));
+    doomed_ = false;
+    CrashPoint("store.begin");
+  } else if (sqlite3_get_autocommit(db_)) {
+    // SQLite rolled the outer transaction back on an error (disk full, I/O); what
+    // follows must not be written on its own.
+    doomed_ = true;
+    return Status::IOError(path_ + ": the transaction was rolled back after an error; nothing of it was written");
+  }
+  ++depth_;
+  return Status::OK();
+}
+
+Status SqliteStore::Commit() {
+  if (depth_ == 0) return Status::Internal(path_ + ": commit without a transaction");
+  if (--depth_ > 0) return Status::OK();
+  if (doomed_) {
+    doomed_ = false;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return Status::IOError(path_ + ": an earlier step failed; nothing of this transaction was written");
+  }
+  if (sqlite3_get_autocommit(db_)) {
+    return Status::IOError(path_ + ": the transaction was rolled back after an error; nothing of it was written");
+  }
+  CrashPoint("store.commit");
+  Status st = Exec("COMMIT", "committing");
+  // A failed COMMIT (disk full) may leave the transaction open; end it so the
+  // store stays as it was and the connection is usable.
+  if (!st.ok() && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (st.ok()) CrashPoint("store.committed");
+  return st;
+}
+
+Status SqliteStore::Rollback() {
+  if (depth_ > 1) {
+    --depth_;
+    doomed_ = true;
+    return Status::OK();
+  }
+  depth_ = 0;
+  doomed_ = false;
+  if (sqlite3_get_autocommit(db_)) return Status::OK();  // SQLite already rolled back (e.g. after SQLITE_FULL)
+  return Exec("ROLLBACK", "rolling back");
 }
 
 Status SqliteStore::Exec(const char* sql, std::string_view doing) {
@@ -678,6 +737,7 @@ Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
 
 Status SqliteStore::UpsertFinding(Finding& finding, bool* created) {
   if (finding.key.empty()) return Status::InvalidArgument("finding of detector '" + finding.detector + "' has no key");
+  CrashPoint("store.upsert.", finding.detector);
   return InTransaction("writing a finding", [&] { return UpsertLocked(finding, created); });
 }
 
@@ -723,6 +783,7 @@ Result<std::vector<Finding>> SqliteStore::QueryFindings(const FindingQuery& quer
 
 Status SqliteStore::SaveState(std::string_view detector,
                               const std::vector<std::pair<std::string, std::string>>& entity_blobs) {
+  CrashPoint("store.save_state.", detector);
   return InTransaction("saving detector state", [&]() -> Status {
     for (const auto& [entity, blob] : entity_blobs) {
       ResetOnExit reset(save_state_);
@@ -738,6 +799,7 @@ Status SqliteStore::SaveState(std::string_view detector,
 
 Status SqliteStore::LoadState(std::string_view detector,
                               const std::function<void(std::string_view entity, std::string_view blob)>& fn) {
+  CrashPoint("store.load_state.", detector);
   ResetOnExit reset(load_state_);
   load_state_.Text(1, detector);
   int rc;
@@ -746,6 +808,7 @@ Status SqliteStore::LoadState(std::string_view detector,
 }
 
 Status SqliteStore::RecordRun(const RunRecord& run) {
+  CrashPoint("store.record_run");
   ResetOnExit reset(insert_run_);
   insert_run_.Int(1, run.started_ms);
   insert_run_.Int(2, run.finished_ms);

@@ -564,5 +564,78 @@ TEST_F(SqliteStoreTest, DirectoryAndMissingParentAreClearErrors) {
   EXPECT_FALSE(OpenSqliteStore("").ok());
 }
 
+// A scan wraps its steps, each with its own Begin/Commit, in one transaction:
+// nothing is visible to another connection until the outermost Commit.
+TEST_F(SqliteStoreTest, NestedTransactionsCommitOnlyAtTheOutermost) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->Begin().ok());
+  Finding f = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  bool created;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  ASSERT_TRUE(store->SaveState("account", {{"e", "blob"}}).ok());
+  ASSERT_TRUE(store->Commit().ok());  // inner: nothing written yet
+  {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(Path("s.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(other, "SELECT count(*) FROM findings", -1, &q, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(q, 0), 0) << "an inner Commit wrote to the file";
+    sqlite3_finalize(q);
+    sqlite3_close(other);
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  store.reset();
+  store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->GetFinding(f.key).ok());
+  EXPECT_EQ(store->Commit().code(), Status::Code::kInternal);  // no transaction open
+}
+
+// A failed step rolls back its part; the outer transaction then writes nothing.
+TEST_F(SqliteStoreTest, InnerRollbackDoomsTheOuterTransaction) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding kept = MakeFinding("d", "e", "w1", Severity::kLow, 1, 1);
+  bool created;
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->UpsertFinding(kept, &created).ok());
+  ASSERT_TRUE(store->Begin().ok());
+  Finding f = MakeFinding("d", "e", "w2", Severity::kLow, 1, 1);
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  ASSERT_TRUE(store->Rollback().ok());
+  Status st = store->Commit();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(Path("s.db")), std::string::npos) << st.ToString();
+  EXPECT_EQ(store->GetFinding(kept.key).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
+  // The connection is usable afterwards.
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->UpsertFinding(kept, &created).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_TRUE(store->GetFinding(kept.key).ok());
+}
+
+// A store closed (or a process ended) inside a transaction keeps nothing of it.
+TEST_F(SqliteStoreTest, ClosingInsideATransactionKeepsNothingOfIt) {
+  Finding f = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  {
+    auto store = Open("s.db");
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Begin().ok());
+    bool created;
+    ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+    ASSERT_TRUE(store->SaveState("account", {{"e", "blob"}}).ok());
+  }
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
+  int blobs = 0;
+  ASSERT_TRUE(store->LoadState("account", [&](std::string_view, std::string_view) { ++blobs; }).ok());
+  EXPECT_EQ(blobs, 0);
+}
+
 }  // namespace
 }  // namespace impostor
