@@ -121,7 +121,7 @@ TEST(EndpointCatalogTest, DefaultFolderFollowsImpostorData) {
   const std::vector<DeviceObservation> devices = {Obs(DeviceObservationKind::kProcess, "d", "2024-05-01T00:00:00Z")};
   const std::vector<Registration> regs;
   const std::vector<Person> people;
-  const std::vector<SignIn> signins;
+  const SignInSummary signins;
   EvidenceSet evidence{&devices, &regs, &people, &signins, nullptr};
   CollectingSink sink;
   Status st = RunDeviceDetectors(evidence, DetectorConfig(), sink);
