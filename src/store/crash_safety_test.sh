@@ -19,7 +19,7 @@
 set -euo pipefail
 BIN="$1"
 SRC="$2"
-RANDOM_KILLS="${3:-12}"
+RANDOM_KILLS="${3:-6}"
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
