@@ -39,7 +39,7 @@ prepare() {
   local seeds="$work/seeds/$name" dict="$work/dict/$name.dict"
   mkdir -p "$seeds" "$work/dict"
   if [ -f "$src/fuzz/seeds/$name.list" ]; then
-    (cd "$src" && grep -v '^\s*\(#\|$\)' "fuzz/seeds/$name.list" | while read -r glob; do
+    (cd "$src" && { grep -v '^\s*\(#\|$\)' "fuzz/seeds/$name.list" || true; } | while read -r glob; do
       for f in $glob; do [ -f "$f" ] && cp "$f" "$seeds/$(sha1sum "$f" | cut -c1-16)"; done
     done)
   fi

@@ -506,7 +506,11 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   // the store closes.
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
   auto result = ScanSignIns(signins, enricher->get(), config, **store, options.threads);
-  if (!result.ok()) return result.status();
+  // Damaged state decodes to errors that cannot know the file; name it.
+  auto naming_store = [&](const Status& st) {
+    return st.message().find(options.db_path) == std::string::npos ? st.WithContext(options.db_path) : st;
+  };
+  if (!result.ok()) return naming_store(result.status());
   ScanStats& stats = result->stats;
 
   auto population_started = std::chrono::steady_clock::now();
@@ -522,7 +526,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     if (!model.ok()) return model.status();
     FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(signins, result->findings));
     auto counts = LoadAccountSignIns(**store);
-    if (!counts.ok()) return counts.status();
+    if (!counts.ok()) return naming_store(counts.status());
     context.signins = std::move(counts).value();
     auto scored = ScoreAccounts(*model, result->findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();

@@ -17,11 +17,12 @@
 #
 #   crash_safety_test.sh BUILD/bin/impostor SOURCE_DIR [RANDOM_KILLS]
 set -euo pipefail
-BIN="$1"
-SRC="$2"
+BIN="$(realpath "$1")"
+SRC="$(realpath "$2")"
 RANDOM_KILLS="${3:-6}"
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
+cd "$W"  # scans write their rejects file to the working directory
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # fresh SRC DST: DST becomes a copy of the store SRC, without the write-ahead log
@@ -176,6 +177,17 @@ for cut in 0 50 100 4096 $((size / 2)) $((size - 1)); do
   head -c "$cut" "$W/damaged_src.db" >"$W/d.db"
   try_damaged "truncated to $cut bytes"
 done
+# A state blob cut short inside a valid database (what a flip in a length does).
+fresh "$W/damaged_src.db" "$W/d.db"
+python3 - "$W/d.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE detector_state SET blob = substr(blob, 1, 7) WHERE detector = 'account' AND "
+           "entity = (SELECT min(entity) FROM detector_state WHERE detector = 'account')")
+db.commit()
+PY
+try_damaged "a truncated account state"
+grep -q "$W/d.db" "$W/d.err" || fail "a truncated account state was not reported: $(cat "$W/d.err")"
 for i in $(seq 1 24); do
   fresh "$W/damaged_src.db" "$W/d.db"
   off=$(( (RANDOM * 32768 + RANDOM) % size ))
