@@ -51,7 +51,9 @@ prepare() {
 }
 
 flags() {
-  echo "-max_len=$max_len -timeout=1 -rss_limit_mb=2048 -dict=$work/dict/$name.dict $extra"
+  local dict=""
+  [ -s "$work/dict/$name.dict" ] && dict="-dict=$work/dict/$name.dict"
+  echo "-max_len=$max_len -timeout=1 -rss_limit_mb=2048 $dict $extra"
 }
 
 case "$mode" in

@@ -1,5 +1,7 @@
 #include "score/model.h"
 
+#include <simdjson.h>
+
 #include <xgboost/c_api.h>
 #include <yaml-cpp/yaml.h>
 
@@ -234,6 +236,44 @@ Result<RiskModel> RiskModel::Load(const std::string& path) {
 }
 
 Result<RiskModel> RiskModel::FromBuffer(std::string_view text, const std::string& path) {
+  // XGBoost reads anything that is not JSON as its legacy binary format, whose
+  // length fields it trusts (a crafted file made it allocate 3 EB). Models are
+  // JSON (`impostor train` writes JSON): check that before XGBoost sees it.
+  {
+    simdjson::dom::parser json;
+    simdjson::padded_string padded(text);
+    simdjson::dom::object root;
+    if (json.parse(padded).get_object().get(root) != simdjson::SUCCESS)
+      return Status::Corruption(path + ": not a JSON model; pass a model written by `impostor train`, e.g. "
+                                "models/risk_model.json");
+    // XGBoost walks the trees recursively without checking them: a child that
+    // points back up loops until the stack overflows. Every child must come after
+    // its parent and inside the tree, as XGBoost itself writes them.
+    simdjson::dom::array trees;
+    if (root["learner"]["gradient_booster"]["model"]["trees"].get_array().get(trees) != simdjson::SUCCESS)
+      return Status::Corruption(path + ": not a tree model (no learner.gradient_booster.model.trees); pass a model "
+                                "written by `impostor train`");
+    size_t t = 0;
+    for (simdjson::dom::element tree : trees) {
+      simdjson::dom::array left, right;
+      if (tree["left_children"].get_array().get(left) != simdjson::SUCCESS ||
+          tree["right_children"].get_array().get(right) != simdjson::SUCCESS || left.size() != right.size())
+        return Status::Corruption(path + ": tree " + std::to_string(t) + " has no matching child lists");
+      const int64_t nodes = static_cast<int64_t>(left.size());
+      int64_t node = 0;
+      auto l = left.begin();
+      for (simdjson::dom::element r : right) {
+        int64_t a = 0, b = 0;
+        if ((*l).get_int64().get(a) != simdjson::SUCCESS || r.get_int64().get(b) != simdjson::SUCCESS ||
+            (a == -1) != (b == -1) || (a != -1 && (a <= node || b <= node || a >= nodes || b >= nodes)))
+          return Status::Corruption(path + ": tree " + std::to_string(t) + " node " + std::to_string(node) +
+                                    " has children outside the tree or before it");
+        ++l;
+        ++node;
+      }
+      ++t;
+    }
+  }
   RiskModel m;
   IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterCreate(nullptr, 0, &m.booster_->h), "XGBoosterCreate"));
   Status st = Check(XGBoosterLoadModelFromBuffer(m.booster_->h, text.data(), text.size()), "XGBoosterLoadModelFromBuffer");
