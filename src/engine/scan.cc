@@ -533,7 +533,11 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   // steps' own Begin/Commit nest inside it; an error return rolls it back when
   // the store closes.
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
-  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, **store, summary, result));
+  // Damaged state decodes to errors that cannot know the file; name it.
+  auto naming_store = [&](const Status& st) {
+    return st.message().find(options.db_path) == std::string::npos ? st.WithContext(options.db_path) : st;
+  };
+  IMPOSTOR_RETURN_IF_ERROR(naming_store(DetectSignIns(sorter, config, **store, summary, result)));
   ScanStats& stats = result.stats;
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
   stats.sort_bytes_spilled = sorter.stats().bytes_spilled;
@@ -564,7 +568,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     if (!model.ok()) return model.status();
     FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(summary, result.findings));
     auto counts = LoadAccountSignIns(**store);
-    if (!counts.ok()) return counts.status();
+    if (!counts.ok()) return naming_store(counts.status());
     context.signins = std::move(counts).value();
     auto scored = ScoreAccounts(*model, result.findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();

@@ -12,6 +12,7 @@ class CountingEnricher final : public Enricher {
   void Enrich(SignIn& s) const override {
     ++calls;
     s.geo = s.vendor_location;
+    if (!s.ip) return;  // a sign-in without an address (dereferencing it is undefined)
     s.geo.city = "from " + s.ip->ToString();
     s.net.asn = s.ip->bytes[15];
     s.net.is_anonymizer = s.vendor_proxy;

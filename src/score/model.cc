@@ -1,5 +1,7 @@
 #include "score/model.h"
 
+#include <simdjson.h>
+
 #include <xgboost/c_api.h>
 #include <yaml-cpp/yaml.h>
 
@@ -233,6 +235,88 @@ Result<RiskModel> RiskModel::Load(const std::string& path) {
 }
 
 Result<RiskModel> RiskModel::FromBuffer(std::string_view text, const std::string& path) {
+  // XGBoost reads anything that is not JSON as its legacy binary format, whose
+  // length fields it trusts (a crafted file made it allocate 3 EB). Models are
+  // JSON (`impostor train` writes JSON): check that before XGBoost sees it.
+  {
+    simdjson::dom::parser json;
+    simdjson::padded_string padded(text);
+    simdjson::dom::object root;
+    if (json.parse(padded).get_object().get(root) != simdjson::SUCCESS)
+      return Status::Corruption(path + ": not a JSON model; pass a model written by `impostor train`, e.g. "
+                                "models/risk_model.json");
+    // XGBoost walks the trees recursively without checking them: a child that
+    // points back up loops until the stack overflows. Every child must come after
+    // its parent and inside the tree, as XGBoost itself writes them.
+    simdjson::dom::array trees;
+    if (root["learner"]["gradient_booster"]["model"]["trees"].get_array().get(trees) != simdjson::SUCCESS)
+      return Status::Corruption(path + ": not a tree model (no learner.gradient_booster.model.trees); pass a model "
+                                "written by `impostor train`");
+    // Counts XGBoost trusts: the declared number of trees, of features, of nodes
+    // per tree, and every per-node list as long as the tree.
+    const auto count = [](simdjson::simdjson_result<simdjson::dom::element> e, int64_t* n) {
+      std::string_view text;
+      if (e.get_string().get(text) != simdjson::SUCCESS) return false;
+      char* end = nullptr;
+      const std::string copy(text);
+      *n = std::strtoll(copy.c_str(), &end, 10);
+      return end != copy.c_str() && *end == '\0' && *n >= 0;
+    };
+    const auto bad = [&](const std::string& what) {
+      return Status::Corruption(path + ": " + what + "; pass a model written by `impostor train`");
+    };
+    simdjson::dom::element model;
+    if (root["learner"]["gradient_booster"]["model"].get(model) != simdjson::SUCCESS) return bad("no model");
+    int64_t declared_trees = -1, features = -1;
+    simdjson::dom::array tree_info;
+    if (!count(model["gbtree_model_param"]["num_trees"], &declared_trees) ||
+        declared_trees != static_cast<int64_t>(trees.size()) ||
+        model["tree_info"].get_array().get(tree_info) != simdjson::SUCCESS || tree_info.size() != trees.size())
+      return bad("the number of trees it declares differs from the trees it holds");
+    if (!count(root["learner"]["learner_model_param"]["num_feature"], &features) || features > 100000)
+      return bad("no valid learner_model_param.num_feature");
+    size_t t = 0;
+    for (simdjson::dom::element tree : trees) {
+      simdjson::dom::array left, right;
+      if (tree["left_children"].get_array().get(left) != simdjson::SUCCESS ||
+          tree["right_children"].get_array().get(right) != simdjson::SUCCESS || left.size() != right.size())
+        return Status::Corruption(path + ": tree " + std::to_string(t) + " has no matching child lists");
+      const int64_t nodes = static_cast<int64_t>(left.size());
+      int64_t declared_nodes = -1, tree_features = -1;
+      if (nodes == 0 || !count(tree["tree_param"]["num_nodes"], &declared_nodes) ||
+          declared_nodes != nodes || !count(tree["tree_param"]["num_feature"], &tree_features) ||
+          tree_features != features)
+        return bad("tree " + std::to_string(t) + " declares other sizes than it has");
+      for (const char* list : {"base_weights", "default_left", "loss_changes", "parents", "split_conditions",
+                               "split_indices", "split_type", "sum_hessian"}) {
+        simdjson::dom::array a;
+        if (tree[list].get_array().get(a) != simdjson::SUCCESS || static_cast<int64_t>(a.size()) != nodes)
+          return bad("tree " + std::to_string(t) + ": " + list + " is not one value per node");
+      }
+      simdjson::dom::array split_indices;
+      (void)tree["split_indices"].get_array().get(split_indices);
+      for (simdjson::dom::element f : split_indices) {
+        int64_t feature = 0;
+        if (f.get_int64().get(feature) != simdjson::SUCCESS || feature < 0 || feature >= std::max<int64_t>(features, 1))
+          return bad("tree " + std::to_string(t) + " splits on a feature the model does not have");
+      }
+      simdjson::dom::array categories;
+      if (tree["categories"].get_array().get(categories) == simdjson::SUCCESS && categories.size() > 0)
+        return bad("tree " + std::to_string(t) + " has categorical splits, which impostor models never use");
+      int64_t node = 0;
+      auto l = left.begin();
+      for (simdjson::dom::element r : right) {
+        int64_t a = 0, b = 0;
+        if ((*l).get_int64().get(a) != simdjson::SUCCESS || r.get_int64().get(b) != simdjson::SUCCESS ||
+            (a == -1) != (b == -1) || (a != -1 && (a <= node || b <= node || a >= nodes || b >= nodes)))
+          return Status::Corruption(path + ": tree " + std::to_string(t) + " node " + std::to_string(node) +
+                                    " has children outside the tree or before it");
+        ++l;
+        ++node;
+      }
+      ++t;
+    }
+  }
   RiskModel m;
   IMPOSTOR_RETURN_IF_ERROR(Check(XGBoosterCreate(nullptr, 0, &m.booster_->h), "XGBoosterCreate"));
   Status st = Check(XGBoosterLoadModelFromBuffer(m.booster_->h, text.data(), text.size()), "XGBoosterLoadModelFromBuffer");

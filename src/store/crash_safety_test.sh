@@ -17,12 +17,17 @@
 #
 #   crash_safety_test.sh BUILD/bin/impostor SOURCE_DIR [RANDOM_KILLS]
 set -euo pipefail
-BIN="$1"
-SRC="$2"
-RANDOM_KILLS="${3:-12}"
+BIN="$(realpath "$1")"
+SRC="$(realpath "$2")"
+RANDOM_KILLS="${3:-6}"
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
+cd "$W"  # scans write their rejects file to the working directory
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# fresh SRC DST: DST becomes a copy of the store SRC, without the write-ahead log
+# of an earlier store at DST (SQLite would replay it onto the copy).
+fresh() { rm -f "$2" "$2-wal" "$2-shm"; cp "$1" "$2"; }
 
 # The store as text: every finding (without its wall-clock created/updated times),
 # every verdict, every entity's state, and the completed runs' counts.
@@ -46,9 +51,10 @@ runs() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).exec
 "$BIN" simulate --seed 5 --employees 120 --days 10 --no-photos --out "$W/world" >/dev/null
 mapfile -t SIGNINS < <(find "$W/world/signins" -type f | sort)
 mapfile -t OTHERS < <(find "$W/world/mfa" "$W/world/devices" -type f | sort)
+SCAN_EXEC=""  # "exec" in a background subshell, so its pid is impostor's own
 scan() {  # scan DB [extra scan args...]: the full scan, people and the risk model included
   local db="$1"; shift
-  "$BIN" scan --db "$db" --config "$W/world/impostor.yaml" --no-faces --model "$SRC/models/risk_model.json" -q \
+  $SCAN_EXEC "$BIN" scan --db "$db" --config "$W/world/impostor.yaml" --no-faces --model "$SRC/models/risk_model.json" -q \
     --out "$W/out.jsonl" "$@" "${SIGNINS[@]}" "${OTHERS[@]}" "$W/world/people.csv" >"$W/scan.out" 2>"$W/scan.err"
 }
 
@@ -56,25 +62,29 @@ scan() {  # scan DB [extra scan args...]: the full scan, people and the risk mod
 # so the scan under test continues existing state, findings and verdicts.
 "$BIN" scan --db "$W/base.db" --config "$W/world/impostor.yaml" --no-model -q --out "$W/base.jsonl" \
   "${SIGNINS[@]}" >/dev/null 2>&1 || fail "first scan"
-key="$(grep -o '"uid":"[^"]*"' "$W/base.jsonl" | head -1 | cut -d'"' -f4)"
+key="$(grep -m1 -o '"uid":"[^"]*"' "$W/base.jsonl" | cut -d'"' -f4)"
+key="${key%%$'\n'*}"
 [ -n "$key" ] || fail "the first scan found nothing to give a verdict on"
 "$BIN" verdict confirmed --db "$W/base.db" --analyst soc@example.com "$key" >/dev/null
 dump "$W/base.db" >"$W/base.dump"
 
 # The uninterrupted run.
-cp "$W/base.db" "$W/ref.db"
+fresh "$W/base.db" "$W/ref.db"
 start=$(date +%s%N)
 scan "$W/ref.db" || fail "uninterrupted scan: $(cat "$W/scan.err")"
 ref_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 dump "$W/ref.db" >"$W/ref.dump"
+echo "uninterrupted scan: ${ref_ms} ms"
 grep -q '^finding	risk.account|' "$W/ref.dump" || fail "the reference run scored no account"
 grep -q '^state	persona	' "$W/ref.dump" || fail "the reference run saved no persona"
 cmp -s "$W/base.dump" "$W/ref.dump" && fail "the scan under test changed nothing"
 # The run is deterministic: a second uninterrupted run on a copy of the base gives the same store.
-cp "$W/base.db" "$W/ref2.db"
+fresh "$W/base.db" "$W/ref2.db"
 scan "$W/ref2.db" || fail "second uninterrupted scan"
 dump "$W/ref2.db" | cmp -s - "$W/ref.dump" || fail "two uninterrupted runs differ: the comparison would mean nothing"
 
+# The first differing lines of two dumps, cut short (evidence lines are long).
+show_diff() { { diff "$1" "$2" | cut -c1-240 | head -n 8; } || true; }
 # check_after_kill NAME DB: the killed scan left either the base (then a rerun must
 # give the reference) or, when it had recorded its run, the reference itself.
 check_after_kill() {
@@ -82,13 +92,15 @@ check_after_kill() {
   local n
   n="$(runs "$db")" || fail "$name: the store does not open after the kill"
   if [ "$n" -gt "$(runs "$W/base.db")" ]; then
-    dump "$db" | cmp -s - "$W/ref.dump" || fail "$name: the scan recorded its run but the store differs from the uninterrupted one"
+    dump "$db" >"$W/after.dump"
+    cmp -s "$W/after.dump" "$W/ref.dump" || { show_diff "$W/ref.dump" "$W/after.dump"; fail "$name: the scan recorded its run but the store differs from the uninterrupted one"; }
     completed=$((completed + 1))
   else
-    dump "$db" | cmp -s - "$W/base.dump" || fail "$name: the killed scan left part of its writes in the store"
+    dump "$db" >"$W/after.dump"
+    cmp -s "$W/after.dump" "$W/base.dump" || { show_diff "$W/base.dump" "$W/after.dump"; fail "$name: the killed scan left part of its writes in the store"; }
     scan "$db" || fail "$name: rerun after the kill: $(cat "$W/scan.err")"
     dump "$db" >"$W/rerun.dump"
-    cmp -s "$W/rerun.dump" "$W/ref.dump" || { diff "$W/ref.dump" "$W/rerun.dump" | head -5; fail "$name: rerun differs from the uninterrupted run"; }
+    cmp -s "$W/rerun.dump" "$W/ref.dump" || { show_diff "$W/ref.dump" "$W/rerun.dump"; fail "$name: rerun differs from the uninterrupted run"; }
     rerun=$((rerun + 1))
   fi
 }
@@ -105,13 +117,15 @@ POINTS=(
   store.commit                     # everything written, COMMIT not yet issued
   store.committed                  # COMMIT returned, the process still running
 )
-# The first and the middle finding of every detector the run writes.
+# The first and the middle finding of every detector the run writes (its --out
+# holds each finding it wrote once: "uid":"<detector>|<entity>|...").
+cp "$W/out.jsonl" "$W/ref.jsonl"
 while read -r n det; do
   POINTS+=("store.upsert.$det")
   if [ "$n" -gt 2 ]; then POINTS+=("store.upsert.$det:$((n / 2))"); fi
-done < <(awk -F'\t' '$1 == "finding" {print $3}' "$W/ref.dump" | sort | uniq -c)
+done < <(grep -o '"uid":"[^"|]*|' "$W/ref.jsonl" | cut -d'"' -f4 | tr -d '|' | sort | uniq -c)
 for point in "${POINTS[@]}"; do
-  cp "$W/base.db" "$W/k.db"
+  fresh "$W/base.db" "$W/k.db"
   set +e
   IMPOSTOR_CRASH_AT="$point" scan "$W/k.db"
   status=$?
@@ -123,10 +137,10 @@ done
 
 # Random instants: anywhere in reading, enrichment, detection, SQLite's own commit.
 for i in $(seq 1 "$RANDOM_KILLS"); do
-  cp "$W/base.db" "$W/k.db"
+  fresh "$W/base.db" "$W/k.db"
   delay_ms=$(( (RANDOM * 32768 + RANDOM) % (ref_ms + ref_ms / 5 + 1) ))
   set +e
-  scan "$W/k.db" &
+  (SCAN_EXEC=exec; scan "$W/k.db") &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -KILL "$pid" 2>/dev/null
@@ -159,11 +173,23 @@ try_damaged() {  # try_damaged WHAT
   done
 }
 for cut in 0 50 100 4096 $((size / 2)) $((size - 1)); do
+  rm -f "$W/d.db-wal" "$W/d.db-shm"
   head -c "$cut" "$W/damaged_src.db" >"$W/d.db"
   try_damaged "truncated to $cut bytes"
 done
+# A state blob cut short inside a valid database (what a flip in a length does).
+fresh "$W/damaged_src.db" "$W/d.db"
+python3 - "$W/d.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE detector_state SET blob = substr(blob, 1, 7) WHERE detector = 'account' AND "
+           "entity = (SELECT min(entity) FROM detector_state WHERE detector = 'account')")
+db.commit()
+PY
+try_damaged "a truncated account state"
+grep -q "$W/d.db" "$W/d.err" || fail "a truncated account state was not reported: $(cat "$W/d.err")"
 for i in $(seq 1 24); do
-  cp "$W/damaged_src.db" "$W/d.db"
+  fresh "$W/damaged_src.db" "$W/d.db"
   off=$(( (RANDOM * 32768 + RANDOM) % size ))
   python3 - "$W/d.db" "$off" "$((RANDOM % 8))" <<'PY'
 import sys
@@ -175,14 +201,17 @@ PY
 done
 
 # 3. A full disk: the scan's write fails, the message says so, the store is as it was.
-cp "$W/base.db" "$W/full.db"
-limit_kb=$(( $(stat -c %s "$W/base.db") / 1024 + 64 ))
+fresh "$W/base.db" "$W/full.db"
+# Half the base store's size: above SQLite's shared-memory index (32 KiB), below
+# the write-ahead log the scan's transaction needs.
+limit_kb=$(( $(stat -c %s "$W/base.db") / 2048 ))
+[ "$limit_kb" -ge 48 ] || limit_kb=48
 set +e
 (ulimit -f "$limit_kb"; scan "$W/full.db")
 status=$?
 set -e
 [ "$status" -ne 0 ] && [ "$status" -lt 128 ] || fail "file size limit: expected an error exit, got $status: $(cat "$W/scan.err")"
-grep -Eq "full\.db: .*(too large|disk is full)" "$W/scan.err" || fail "file size limit: unclear message: $(cat "$W/scan.err")"
+grep -Eq "full\.db: (I/O error|the disk is full).*nothing of this" "$W/scan.err" || fail "file size limit: unclear message: $(cat "$W/scan.err")"
 dump "$W/full.db" | cmp -s - "$W/base.dump" || fail "file size limit: the store changed"
 scan "$W/full.db" || fail "after the full disk: $(cat "$W/scan.err")"
 dump "$W/full.db" | cmp -s - "$W/ref.dump" || fail "after the full disk: the rerun differs from the uninterrupted run"
@@ -214,22 +243,24 @@ wait "$writer"
 [ "$status" -eq 0 ] || [ "$status" -eq 5 ] || fail "growing input: exit $status: $(cat "$W/g.err")"
 [ "$(runs "$W/g.db")" -eq 1 ] || fail "growing input: the scan did not complete"
 
-# A file removed while the scan is busy with a larger one before it.
-cat "${SIGNINS[@]}" "${SIGNINS[@]}" >"$W/big.jsonl"
+# A file removed after the scan planned its inputs, while it reads the one before
+# it: that one is stdin fed through a FIFO, so the scan waits there until the file
+# is gone. The file is named and counted as skipped; the rest is scanned.
 cp "${SIGNINS[0]}" "$W/vanishing.jsonl"
+mkfifo "$W/fifo"
+exec 3<>"$W/fifo"  # a writer end first, so the scan's open of the FIFO does not block
 set +e
-"$BIN" scan --db "$W/v.db" --no-model -q --out "$W/v.jsonl" "$W/big.jsonl" "$W/vanishing.jsonl" >/dev/null 2>"$W/v.err" &
+"$BIN" scan --db "$W/v.db" --no-model -q --out "$W/v.jsonl" - "$W/vanishing.jsonl" <"$W/fifo" 3>&- >/dev/null 2>"$W/v.err" &
 pid=$!
-sleep 0.3
+sleep 2
 rm -f "$W/vanishing.jsonl"
+cat "${SIGNINS[1]:-${SIGNINS[0]}}" >&3
+exec 3>&-
 wait "$pid"
 status=$?
 set -e
-if [ "$status" -eq 5 ]; then
-  grep -q "vanishing.jsonl" "$W/v.err" || fail "vanished input not named: $(cat "$W/v.err")"
-else
-  # Read before it was removed (an open file stays readable): a complete scan.
-  [ "$status" -eq 0 ] || fail "vanished input: exit $status: $(cat "$W/v.err")"
-fi
+[ "$status" -eq 5 ] || fail "vanished input: expected exit 5, got $status: $(cat "$W/v.err")"
+grep -q "vanishing.jsonl" "$W/v.err" || fail "vanished input not named: $(cat "$W/v.err")"
 [ "$(runs "$W/v.db")" -eq 1 ] || fail "vanished input: the scan did not complete"
+grep -q '^finding	' <(dump "$W/v.db") || fail "vanished input: stdin was not scanned"
 echo "ok"
