@@ -79,12 +79,6 @@ struct UnionFind {
   }
 };
 
-std::string IpIdentifier(const IpAddress& ip) { return "ip:" + ip.HomeKey(); }
-std::string IpIdentifier(const std::string& text) {
-  std::optional<IpAddress> ip = IpAddress::Parse(text);
-  return ip ? IpIdentifier(*ip) : "ip:" + text;
-}
-
 }  // namespace
 
 void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params, FindingSink& sink) {
@@ -119,7 +113,7 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
         const IpFacts* facts = ctx.FactsOf(o->public_ip);
         if (!facts || !facts->net || IsResidential(*facts->net)) {
           auto key = ip_key.find(o->public_ip);
-          if (key == ip_key.end()) key = ip_key.emplace(o->public_ip, IpIdentifier(o->public_ip)).first;
+          if (key == ip_key.end()) key = ip_key.emplace(o->public_ip, AddressIdentifier(o->public_ip)).first;
           uses[key->second].push_back({account, o->time, o->time, o});
         }
       }
@@ -129,17 +123,17 @@ void DetectFarmColocation(const DeviceContext& ctx, const DetectorParams& params
   if (use_signins && ctx.evidence().signins) {
     const SignInSummary& summary = *ctx.evidence().signins;
     for (const SignInSummary::Residence& r : summary.residences()) {
-      // An address one account alone used links no one (most addresses): skipped
-      // before its uses are copied.
-      bool shared = false;
-      for (const SignInSummary::DayUse& u : r.uses) shared = shared || u.account != r.uses.front().account;
-      std::vector<Use>& list = uses[r.identifier];
-      if (!shared && list.empty()) {
-        // Still days the account was seen, for the share of its days elsewhere.
+      // An address one account alone used, where no device was seen either, links
+      // no one (most addresses): only its days count, for the share of the
+      // account's days elsewhere.
+      const uint32_t first_account = r.uses.front().account;
+      const bool shared = std::any_of(r.uses.begin(), r.uses.end(),
+                                      [&](const SignInSummary::DayUse& u) { return u.account != first_account; });
+      if (!shared && !uses.count(r.identifier)) {
         for (const SignInSummary::DayUse& u : r.uses) lone_days[summary.accounts()[u.account]].insert(u.first / kMsPerDay);
-        uses.erase(r.identifier);
         continue;
       }
+      std::vector<Use>& list = uses[r.identifier];
       for (const SignInSummary::DayUse& u : r.uses)
         list.push_back({summary.accounts()[u.account], u.first, u.last, nullptr, nullptr, true, u.locator});
     }

@@ -4,20 +4,28 @@
 #include <numeric>
 
 #include "common/strings.h"
+#include "detect/account_profile.h"
 
 namespace impostor {
 
-uint32_t SignInSummary::AccountIndex(const std::string& account) {
-  auto [it, inserted] = account_index_.try_emplace(account, static_cast<uint32_t>(accounts_.size()));
-  if (inserted) accounts_.push_back(account);
-  return it->second;
+std::string AddressIdentifier(const IpAddress& ip) { return "ip:" + ip.HomeKey(); }
+std::string AddressIdentifier(const std::string& ip_text) {
+  std::optional<IpAddress> ip = IpAddress::Parse(ip_text);
+  return ip ? AddressIdentifier(*ip) : "ip:" + ip_text;
 }
 
-void SignInSummary::Observe(const SignIn& s, uint64_t locator) {
+void SignInSummary::Observe(const SignIn& s, uint32_t account, uint64_t locator) {
   ++signins_;
   last_time_ = std::max(last_time_, s.time_ms);
-  const uint32_t account = AccountIndex(s.account);
-  if (!s.tenant.empty()) tenant_of_.try_emplace(account, s.tenant);
+  if (account >= accounts_.size()) accounts_.resize(account + 1);
+  if (accounts_[account].empty()) accounts_[account] = s.account;
+  if (!s.tenant.empty()) {
+    if (account >= tenant_known_.size()) tenant_known_.resize(account + 1, false);
+    if (!tenant_known_[account]) {
+      tenant_known_[account] = true;
+      tenant_of_.try_emplace(s.account, s.tenant);
+    }
+  }
   if (s.ip_text.empty()) return;
 
   if (keep_all_facts_) facts_.try_emplace(s.ip_text);
@@ -33,12 +41,15 @@ void SignInSummary::Observe(const SignIn& s, uint64_t locator) {
       f.accounts.insert(account);
     }
   }
-  if (s.geo.has_coordinates() && !s.geo.city.empty() && !s.geo.country.empty() && !s.net.is_anonymizer &&
-      !s.net.is_mobile) {
-    CitySum& c = cities_[s.geo.country + "|" + AsciiLower(s.geo.city)];
-    c.lat += s.geo.lat;
-    c.lon += s.geo.lon;
-    ++c.n;
+  if ((keep_all_facts_ || !wanted_cities_.empty()) && s.geo.has_coordinates() && !s.geo.city.empty() &&
+      !s.geo.country.empty() && !s.net.is_anonymizer && !s.net.is_mobile) {
+    std::string city = AsciiLower(s.geo.city);
+    if (keep_all_facts_ || wanted_cities_.count(city)) {
+      CitySum& c = cities_[s.geo.country + "|" + city];
+      c.lat += s.geo.lat;
+      c.lon += s.geo.lon;
+      ++c.n;
+    }
   }
 
   // Residential uses, as farm.colocation counts them: successful, not through a proxy.
@@ -47,11 +58,11 @@ void SignInSummary::Observe(const SignIn& s, uint64_t locator) {
   if (s.ip) {
     const IpAddress home = s.ip->HomePrefix();
     auto [it, inserted] = residence_index_.try_emplace(home, static_cast<uint32_t>(residences_.size()));
-    if (inserted) residences_.push_back({"ip:" + s.ip->HomeKey(), {}});
+    if (inserted) residences_.push_back({AddressIdentifier(*s.ip), {}});
     r = it->second;
   } else {
     auto [it, inserted] = residence_by_text_.try_emplace(s.ip_text, static_cast<uint32_t>(residences_.size()));
-    if (inserted) residences_.push_back({"ip:" + s.ip_text, {}});
+    if (inserted) residences_.push_back({"ip:" + s.ip_text, {}});  // AddressIdentifier of unparsed text
     r = it->second;
   }
   std::vector<DayUse>& uses = residences_[r].uses;
@@ -83,9 +94,7 @@ bool SignInSummary::CityCoordinates(const std::string& country, const std::strin
 }
 
 const std::string* SignInSummary::TenantOf(const std::string& account) const {
-  auto a = account_index_.find(account);
-  if (a == account_index_.end()) return nullptr;
-  auto it = tenant_of_.find(a->second);
+  auto it = tenant_of_.find(account);
   return it == tenant_of_.end() ? nullptr : &it->second;
 }
 
@@ -94,9 +103,19 @@ Status SignInSummary::Fetch(uint64_t locator, SignIn* out) const {
   return archive_->Fetch(locator, out);
 }
 
+// From the containers' sizes: hash nodes at their element's size plus a next
+// pointer and a hash, strings at their capacity beyond the small-string buffer.
 size_t SignInSummary::MemoryBytes() const {
-  size_t bytes = accounts_.size() * 64 + facts_.size() * 256 + cities_.size() * 64 + residences_.size() * 72;
-  for (const Residence& r : residences_) bytes += r.uses.capacity() * sizeof(DayUse);
+  constexpr size_t kNode = 2 * sizeof(void*);
+  auto heap = [](const std::string& t) { return t.capacity() > 15 ? t.capacity() + 1 : 0; };
+  size_t bytes = accounts_.capacity() * sizeof(std::string) + tenant_known_.capacity() / 8;
+  for (const std::string& a : accounts_) bytes += heap(a);
+  for (const auto& [account, tenant] : tenant_of_) bytes += kNode + 2 * sizeof(std::string) + heap(account) + heap(tenant);
+  for (const auto& [ip, f] : facts_) bytes += kNode + sizeof(std::string) + sizeof(Facts) + heap(ip) + f.accounts.size() * (kNode + sizeof(uint32_t));
+  bytes += cities_.size() * (kNode + sizeof(std::string) + sizeof(CitySum));
+  bytes += residence_index_.size() * (kNode + sizeof(IpAddress) + sizeof(uint32_t));
+  bytes += residence_by_text_.size() * (kNode + sizeof(std::string) + sizeof(uint32_t));
+  for (const Residence& r : residences_) bytes += sizeof(Residence) + heap(r.identifier) + r.uses.capacity() * sizeof(DayUse);
   return bytes;
 }
 
@@ -113,8 +132,9 @@ void SummarizeSignIns(const std::vector<SignIn>& signins, const VectorSignInArch
                    [&](uint32_t a, uint32_t b) { return signins[a].time_ms < signins[b].time_ms; });
   summary->KeepAllFacts();
   summary->SetArchive(&archive);
+  AccountProfiles accounts;  // the same dense indices the engine gives
   for (uint32_t i : order)
-    if (!signins[i].account.empty()) summary->Observe(signins[i], i);
+    if (!signins[i].account.empty()) summary->Observe(signins[i], accounts.Intern(signins[i].account), i);
 }
 
 }  // namespace impostor

@@ -24,6 +24,7 @@
 
 #include "common/ip.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "records/signin.h"
 
 namespace impostor {
@@ -58,13 +59,19 @@ class SignInSummary {
   // Addresses whose facts are kept (the public IPs device records report). Call
   // before the stream.
   void KeepFactsOf(std::string_view ip_text) { facts_.try_emplace(std::string(ip_text)); }
+  // Cities whose mean coordinates are kept (the cities people records claim); the
+  // gazetteer costs nothing on a scan without people. Call before the stream.
+  void KeepCity(std::string_view city) { wanted_cities_.insert(AsciiLower(city)); }
 
-  // Every sign-in that has an account, in time order, with its archive locator.
-  void Observe(const SignIn& signin, uint64_t locator);
+  // Every sign-in that has an account, in time order, with the account's dense
+  // index (the engine's AccountProfiles index: one interning for the whole scan)
+  // and its archive locator.
+  void Observe(const SignIn& signin, uint32_t account, uint64_t locator);
   void SetArchive(const SignInArchive* archive) { archive_ = archive; }
 
   uint64_t signins() const { return signins_; }
   TimeMs last_time() const { return last_time_; }
+  // Account names by dense index; "" for indices this run's sign-ins did not use.
   const std::vector<std::string>& accounts() const { return accounts_; }
   // Of the addresses given to KeepFactsOf; nullptr when no sign-in came from it.
   const Facts* FactsOf(const std::string& ip_text) const;
@@ -73,27 +80,26 @@ class SignInSummary {
   const std::string* TenantOf(const std::string& account) const;
   const std::vector<Residence>& residences() const { return residences_; }
   const std::unordered_map<std::string, Facts>& facts() const { return facts_; }
-  // Keeps the facts of every address, not only those given to KeepFactsOf (small
-  // in-memory sets: tests, tools).
+  // Keeps the facts of every address and city, not only those given to KeepFactsOf
+  // and KeepCity (small in-memory sets: tests, tools).
   void KeepAllFacts() { keep_all_facts_ = true; }
   Status Fetch(uint64_t locator, SignIn* out) const;
 
   size_t MemoryBytes() const;
 
  private:
-  uint32_t AccountIndex(const std::string& account);
-
   uint64_t signins_ = 0;
   TimeMs last_time_ = 0;
   std::vector<std::string> accounts_;
-  std::unordered_map<std::string, uint32_t> account_index_;
-  std::unordered_map<uint32_t, std::string> tenant_of_;
+  std::unordered_map<std::string, std::string> tenant_of_;  // account -> first tenant seen
+  std::vector<bool> tenant_known_;                          // by account index: tenant_of_ holds it
   std::unordered_map<std::string, Facts> facts_;
   struct CitySum {
     double lat = 0, lon = 0;
     uint32_t n = 0;
   };
   std::unordered_map<std::string, CitySum> cities_;  // "CC|city" (city lower-cased)
+  std::unordered_set<std::string> wanted_cities_;    // lower-cased
   std::unordered_map<IpAddress, uint32_t, IpAddressHash> residence_index_;
   std::unordered_map<std::string, uint32_t> residence_by_text_;  // addresses that did not parse
   std::vector<Residence> residences_;
@@ -111,6 +117,11 @@ class VectorSignInArchive final : public SignInArchive {
  private:
   const std::vector<SignIn>& signins_;
 };
+
+// farm.colocation's name of a residential address: "ip:" and its HomeKey (an IPv6
+// address as its /64), or the text as written when it does not parse.
+std::string AddressIdentifier(const IpAddress& ip);
+std::string AddressIdentifier(const std::string& ip_text);
 
 // The summary of sign-ins in memory, observed in time order with every address's
 // facts kept; `archive` (over the same vector) answers its locators.

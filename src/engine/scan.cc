@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstring>
 #include <set>
-#include <thread>
 #include <unordered_map>
 
 #include "common/strings.h"
@@ -14,7 +13,6 @@
 #include "engine/inputs.h"
 #include "engine/signin_pipeline.h"
 #include "engine/signin_sorter.h"
-#include "enrich/enrich_cache.h"
 #include "enrich/enricher.h"
 #include "ingest/device_reader.h"
 #include "ingest/registration_reader.h"
@@ -186,7 +184,7 @@ Status DetectSignIns(SignInSorter& sorter, const ImpostorConfig& config, Store& 
     SignInContext ctx{idx, &profiles};
     for (auto& d : detectors) d->Observe(s, ctx, sink);
     profiles.Learn(idx, s);
-    summary.Observe(s, locator);
+    summary.Observe(s, idx, locator);
     return Status::OK();
   }));
   for (auto& d : detectors) d->Finish(sink);
@@ -437,60 +435,64 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   std::vector<InputKinds> kinds_of(options.inputs.size());
   std::vector<bool> usable(options.inputs.size(), true);
   uint64_t signins_read = 0;
+  // One damaged input never stops the scan (unless strict): its error is kept to be
+  // reported, the records read before it are kept, and the next input is read.
+  auto set_aside = [&](size_t i, const Status& st) -> bool {
+    if (st.ok() || options.strict) return false;
+    read_stats.failed_inputs.emplace_back(options.inputs[i], st.message());
+    usable[i] = false;
+    return true;
+  };
+  auto progress_of = [&](const std::string& input) {
+    return [&options, &input, &signins_read, &devices, &registrations, &people](uint64_t done, uint64_t total) {
+      if (options.progress)
+        options.progress(input, done, total, signins_read + devices.size() + registrations.size() + people.size());
+    };
+  };
   for (size_t i = 0; i < options.inputs.size(); ++i) {
     const std::string& input = options.inputs[i];
-    // One damaged input never stops the scan (unless strict): its error is kept to be
-    // reported, the records read before it are kept, and the next input is read.
-    auto set_aside = [&](const Status& st) -> bool {
-      if (st.ok() || options.strict) return false;
-      read_stats.failed_inputs.emplace_back(input, st.message());
-      usable[i] = false;
-      return true;
-    };
     InputKinds& kinds = kinds_of[i];
     if (options.format.empty()) {
       auto classified = ClassifyInput(input);
-      if (set_aside(classified.status())) continue;
+      if (set_aside(i, classified.status())) continue;
       if (!classified.ok()) return classified.status();
       kinds = *classified;
     } else {
       kinds.signins = true;  // --format names a sign-in format
     }
     ++read_stats.inputs;
-    auto progress = [&](uint64_t done, uint64_t total) {
-      if (options.progress)
-        options.progress(input, done, total, devices.size() + registrations.size() + people.size());
-    };
     if (kinds.registrations) {
       // Sign-in events in the same file are not registrations: only count real rejects.
       ReadStats rs;
       Status st = ReadRegistrations(input, "", [&](Registration&& r) { registrations.push_back(std::move(r)); },
                                     rejects, &rs);
       read_stats.rejected += rs.rejected;
-      if (set_aside(st)) continue;
+      if (set_aside(i, st)) continue;
       IMPOSTOR_RETURN_IF_ERROR(st);
     }
     if (kinds.devices) {
       DeviceReadOptions dro;
-      dro.progress = progress;
+      dro.progress = progress_of(input);
       ReadStats rs;
       Status st =
           ReadDeviceRecords(input, dro, [&](DeviceObservation&& d) { devices.push_back(std::move(d)); }, rejects, &rs);
       count(rs);
-      if (set_aside(st)) continue;
+      if (set_aside(i, st)) continue;
       IMPOSTOR_RETURN_IF_ERROR(st);
     }
     if (kinds.people) {
       PeopleReadStats ps;
       Status st = ReadPeople(input, linkage, &people, rejects, &ps);
       read_stats.rejected += ps.rejected;
-      if (set_aside(st)) continue;
+      if (set_aside(i, st)) continue;
       IMPOSTOR_RETURN_IF_ERROR(st);
     }
   }
   SignInSummary summary;
   for (const DeviceObservation& d : devices)
     if (!d.public_ip.empty()) summary.KeepFactsOf(d.public_ip);
+  for (const Person& p : people)
+    if (!p.city.empty()) summary.KeepCity(p.city);
 
   SignInSorter::Options sort_options;
   sort_options.memory_bytes = options.sort_memory_bytes;
@@ -505,21 +507,14 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
       ReadOptions ro;
       ro.format = options.format;
       ro.csv_columns = config.csv_columns;
-      ro.progress = [&](uint64_t done, uint64_t total) {
-        if (options.progress)
-          options.progress(input, done, total,
-                           signins_read + devices.size() + registrations.size() + people.size());
-      };
+      ro.progress = progress_of(input);
       ReadStats rs;
       Status st = ReadSignIns(input, ro, [&](SignIn&& s) {
         ++signins_read;
         pipeline.Add(std::move(s));
       }, rejects, &rs);
       count(rs);
-      if (!st.ok() && !options.strict) {
-        read_stats.failed_inputs.emplace_back(input, st.message());
-        continue;
-      }
+      if (set_aside(i, st)) continue;
       IMPOSTOR_RETURN_IF_ERROR(st);
     }
     IMPOSTOR_RETURN_IF_ERROR(pipeline.Finish());

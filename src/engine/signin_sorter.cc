@@ -59,9 +59,7 @@ struct Cursor {
   uint64_t locator = 0;
   // Run file state (fd < 0 for the in-memory run).
   int fd = -1;
-  const std::string* path = nullptr;
   uint64_t file_offset = 0;  // of buffer[0]
-  uint64_t record_offset = 0;
   std::string buffer;
   size_t pos = 0;
   // In-memory run state.
@@ -84,14 +82,9 @@ SignInSorter::~SignInSorter() {
 }
 
 Status SignInSorter::Add(const SignIn& signin, uint64_t ordinal) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const size_t offset = arena_.size();
-  EncodeSignIn(signin, arena_);
-  keys_.push_back({signin.time_ms, ordinal, offset, static_cast<uint32_t>(arena_.size() - offset)});
-  ++stats_.records;
-  stats_.peak_memory_bytes = std::max(stats_.peak_memory_bytes, MemoryLocked());
-  if (MemoryLocked() >= options_.memory_bytes) return SpillLocked();
-  return Status::OK();
+  EncodedSignIns one;
+  one.Add(signin, ordinal);
+  return AddEncoded(one);
 }
 
 Status SignInSorter::AddEncoded(const EncodedSignIns& batch) {
@@ -132,7 +125,7 @@ Status SignInSorter::SpillLocked() {
                            " (set TMPDIR to a writable folder with space, or raise --sort-memory-mb)");
   // Unlinked at once: the file lives as long as the descriptor, and a crash leaves nothing behind.
   ::unlink(path.c_str());
-  RunFile run{path, fd, keys_.size()};
+  RunFile run{fd};
   std::string out;
   out.reserve(kReadBuffer * 4);
   Status st;
@@ -209,9 +202,7 @@ Status SignInSorter::ForEach(const Visitor& visit) {
     auto body = fill(kHeader + size);
     if (!body.ok()) return body.status();
     if (!*body) return Status::Corruption("a sorted run ends inside a record");
-    c.record_offset = c.file_offset + c.pos;
-    c.locator = c.locator & ~kOffsetMask;
-    c.locator |= c.record_offset;
+    c.locator = (c.locator & ~kOffsetMask) | (c.file_offset + c.pos);
     c.bytes = std::string_view(c.buffer).substr(c.pos + kHeader, size);
     c.pos += kHeader + size;
     return true;
@@ -227,7 +218,6 @@ Status SignInSorter::ForEach(const Visitor& visit) {
     Cursor& c = cursors[i];
     if (i < runs_.size()) {
       c.fd = runs_[i].fd;
-      c.path = &runs_[i].path;
       c.locator = static_cast<uint64_t>(i + 1) << kLocatorShift;
     }
     auto more = advance(c);

@@ -89,9 +89,7 @@ class SignInSorter final : public SignInArchive {
     uint32_t size;
   };
   struct RunFile {
-    std::string path;
-    int fd = -1;
-    uint64_t records = 0;
+    int fd = -1;  // of the run, unlinked at creation
   };
   Status SpillLocked();
   size_t MemoryLocked() const { return arena_.size() + keys_.size() * sizeof(Key); }
