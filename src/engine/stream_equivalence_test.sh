@@ -23,6 +23,8 @@ for line in open(sys.argv[1]):
     f.pop("time", None)
     f.get("metadata", {}).pop("processed_time", None)
     f.get("metadata", {}).pop("logged_time", None)
+    for k in ("created_time", "modified_time"):  # when the store first and last wrote it
+        f.get("finding_info", {}).pop(k, None)
     rows.append(json.dumps(f, sort_keys=True))
 print("\n".join(sorted(rows)))
 PY
