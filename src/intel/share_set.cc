@@ -116,7 +116,8 @@ Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelecti
   for (const Person& p : people) person_by_record[p.record_id] = &p;
 
   std::vector<SharedPersona> out;
-  for (auto& [id, g] : groups) {
+  for (auto& entry : groups) {
+    const auto& g = entry.second;  // a plain reference: lambdas may not capture bindings (C++17)
     SharedPersona s;
     s.id = g.id;
     for (const std::string& a : g.accounts) AddUnique(s.accounts, a);
