@@ -178,6 +178,7 @@ void BM_LoadState(benchmark::State& state) {
     store->LoadState("signin.impossible_travel", [&](std::string_view entity, std::string_view blob) {
       ++count;
       bytes += entity.size() + blob.size();
+      return Status::OK();
     });
     if (count != static_cast<size_t>(n)) state.SkipWithError("wrong number of entities loaded");
     benchmark::DoNotOptimize(bytes);

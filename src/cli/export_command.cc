@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/scan.h"
 #include "export/misp_event.h"
 #include "export/ocsf_authentication.h"
 #include "export/stix_bundle.h"
@@ -157,7 +158,9 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
   sel.persona = a.persona;
   sel.finding_key = a.finding_key;
   sel.min_risk = a.min_risk;
-  auto shared = SelectShared(**store, sel, people);
+  auto personas = LoadPersonas(**store);
+  if (!personas.ok()) return fail(ExitFor(personas.status()), personas.status().message());
+  auto shared = SelectShared(**store, sel, *personas, people);
   if (!shared.ok()) return fail(ExitFor(shared.status()), shared.status().message());
   if (!a.key_file.empty()) HashShared(*shared, key, a.region);
   Result<std::string> doc = Status::Internal("no format");

@@ -1,7 +1,6 @@
 // endpoint.locale_mismatch: the device clock's time zone (keyboard layouts as support)
 // against the person's claimed zone or country.
 #include <unicode/timezone.h>
-#include <unicode/strenum.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "detect/device_context.h"
 #include "detect/device_detector_common.h"
 #include "detect/evidence.h"
+#include "detect/time_zones.h"
 
 namespace impostor {
 
@@ -51,20 +51,6 @@ double OffsetHours(const icu::TimeZone& tz, TimeMs t) {
   return (raw + dst) / 3600000.0;
 }
 
-// Zones of a country (canonical location zones).
-std::vector<std::unique_ptr<icu::TimeZone>> ZonesOfCountry(const std::string& country) {
-  std::vector<std::unique_ptr<icu::TimeZone>> out;
-  if (country.size() != 2) return out;
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::StringEnumeration> ids(
-      icu::TimeZone::createTimeZoneIDEnumeration(UCAL_ZONE_TYPE_CANONICAL_LOCATION, country.c_str(), nullptr, status));
-  if (U_FAILURE(status) || !ids) return out;
-  const icu::UnicodeString* id;
-  while ((id = ids->snext(status)) != nullptr && U_SUCCESS(status)) {
-    out.emplace_back(icu::TimeZone::createTimeZone(*id));
-  }
-  return out;
-}
 
 std::string FormatOffset(double h) {
   char buf[16];

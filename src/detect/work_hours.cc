@@ -1,6 +1,5 @@
 #include "detect/work_hours.h"
 
-#include <unicode/strenum.h>
 #include <unicode/timezone.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include "common/json_writer.h"
 #include "detect/account_profile.h"
 #include "detect/evidence.h"
+#include "detect/time_zones.h"
 
 namespace impostor {
 
@@ -42,16 +42,7 @@ std::vector<double> ClaimedOffsets(const std::string& zone, const std::string& c
     if (tz && *tz != icu::TimeZone::getUnknown()) add(*tz);
     if (!out.empty()) return out;
   }
-  if (country.size() != 2) return out;
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::StringEnumeration> ids(
-      icu::TimeZone::createTimeZoneIDEnumeration(UCAL_ZONE_TYPE_CANONICAL_LOCATION, country.c_str(), nullptr, status));
-  if (U_FAILURE(status) || !ids) return out;
-  const icu::UnicodeString* id;
-  while ((id = ids->snext(status)) != nullptr && U_SUCCESS(status)) {
-    std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(*id));
-    add(*tz);
-  }
+  for (const auto& tz : ZonesOfCountry(country)) add(*tz);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

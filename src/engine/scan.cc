@@ -166,11 +166,9 @@ Status DetectSignIns(SignInSorter& sorter, const ImpostorConfig& config, Store& 
   // detector's state (see EncodeAccountState).
   auto t0 = std::chrono::steady_clock::now();
   AccountProfiles profiles;
-  Status load_error;
   IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kAccountState, [&](std::string_view entity, std::string_view blob) {
-    if (load_error.ok()) load_error = DecodeAccountState(entity, blob, profiles, detectors);
+    return DecodeAccountState(entity, blob, profiles, detectors).WithContext("loading account state from the store");
   }));
-  if (!load_error.ok()) return load_error.WithContext("loading account state from the store");
   stats.store_seconds += Seconds(t0);
 
   t0 = std::chrono::steady_clock::now();
@@ -360,11 +358,10 @@ FeatureContext AccountFeatureContext(const std::vector<Person>& people, const Li
 Result<std::map<std::string, double>> LoadAccountSignIns(Store& store) {
   AccountProfiles profiles;
   std::vector<std::unique_ptr<SignInDetector>> no_detectors;  // only the baseline section is read
-  Status bad;
   IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kAccountState, [&](std::string_view entity, std::string_view blob) {
-    if (bad.ok()) bad = DecodeAccountState(entity, blob, profiles, no_detectors);
+    return DecodeAccountState(entity, blob, profiles, no_detectors)
+        .WithContext("reading account sign-in counts from the store");
   }));
-  if (!bad.ok()) return bad.WithContext("reading account sign-in counts from the store");
   std::map<std::string, double> out;
   for (uint32_t i = 0; i < profiles.size(); ++i) out[std::string(profiles.name(i))] = profiles.profile(i).signins;
   return out;
@@ -380,6 +377,7 @@ Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store) {
   // Ids an earlier resolution gave and this one dropped (merged away) are emptied.
   IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) {
     if (!blob.empty() && !current.count(std::string(id))) blobs.emplace_back(std::string(id), "");
+    return Status::OK();
   }));
   IMPOSTOR_RETURN_IF_ERROR(store.Begin());
   Status st = store.SaveState(kPersonaState, blobs);
@@ -392,17 +390,12 @@ Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store) {
 
 Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
   std::vector<PersonaMembers> out;
-  Status bad;
-  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) {
-    if (blob.empty() || !bad.ok()) return;
-    auto m = DecodePersonaMembers(id, blob);
-    if (!m.ok()) {
-      bad = m.status();
-      return;
-    }
-    out.push_back(std::move(m).value());
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) -> Status {
+    if (blob.empty()) return Status::OK();
+    IMPOSTOR_ASSIGN_OR_RETURN(PersonaMembers m, DecodePersonaMembers(id, blob));
+    out.push_back(std::move(m));
+    return Status::OK();
   }));
-  if (!bad.ok()) return bad;
   return out;
 }
 
@@ -528,11 +521,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   // steps' own Begin/Commit nest inside it; an error return rolls it back when
   // the store closes.
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
-  // Damaged state decodes to errors that cannot know the file; name it.
-  auto naming_store = [&](const Status& st) {
-    return st.message().find(options.db_path) == std::string::npos ? st.WithContext(options.db_path) : st;
-  };
-  IMPOSTOR_RETURN_IF_ERROR(naming_store(DetectSignIns(sorter, config, **store, summary, result)));
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, **store, summary, result));
   ScanStats& stats = result.stats;
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
   stats.sort_bytes_spilled = sorter.stats().bytes_spilled;
@@ -563,7 +552,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     if (!model.ok()) return model.status();
     FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(summary, result.findings));
     auto counts = LoadAccountSignIns(**store);
-    if (!counts.ok()) return naming_store(counts.status());
+    if (!counts.ok()) return counts.status();
     context.signins = std::move(counts).value();
     auto scored = ScoreAccounts(*model, result.findings, context, options.min_risk);
     if (!scored.ok()) return scored.status();

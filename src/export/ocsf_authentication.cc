@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/json_writer.h"
+#include "export/ocsf_common.h"
 
 namespace impostor {
 
@@ -13,14 +14,6 @@ constexpr int kCategoryIam = 3;
 constexpr int kClassAuthentication = 3002;
 constexpr int kActivityLogon = 1;
 
-// float_t must be a JSON float: a whole-degree coordinate is written as -74.0.
-void FloatField(JsonWriter& w, std::string_view key, double v) {
-  std::string text;
-  AppendJsonDouble(&text, v);
-  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
-  w.RawField(key, text);
-}
-
 void WriteLocation(JsonWriter& w, const Location& loc) {
   if (loc.country.empty() && loc.city.empty() && loc.region.empty() && !loc.has_coordinates()) return;
   w.Key("location");
@@ -29,30 +22,22 @@ void WriteLocation(JsonWriter& w, const Location& loc) {
   if (!loc.region.empty()) w.Field("region", loc.region);
   if (!loc.country.empty()) w.Field("country", loc.country);
   if (loc.has_coordinates()) {
-    FloatField(w, "lat", loc.lat);
-    FloatField(w, "long", loc.lon);
+    WriteOcsfFloat(w, "lat", loc.lat);
+    WriteOcsfFloat(w, "long", loc.lon);
   }
   w.EndObject();
 }
 
 // An event id for a log record that carries none: FNV-1a of where it came from.
 std::string FallbackUid(const SignIn& s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  const auto mix = [&](std::string_view v) {
-    for (unsigned char c : v) {
-      h ^= c;
-      h *= 0x100000001b3ull;
-    }
-    h ^= 0xff;
-    h *= 0x100000001b3ull;
-  };
-  mix(s.source_file);
-  mix(std::to_string(s.source_line));
-  mix(s.account);
-  mix(std::to_string(s.time_ms));
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  OcsfIdHash h;
+  const std::string line = std::to_string(s.source_line), time = std::to_string(s.time_ms);
+  for (std::string_view part : {std::string_view(s.source_file), std::string_view(line),
+                                std::string_view(s.account), std::string_view(time)}) {
+    h.Add(part);
+    h.AddByte(0xff);  // a separator no UTF-8 text holds
+  }
+  return h.Hex();
 }
 
 }  // namespace
@@ -183,14 +168,7 @@ void AppendOcsfAuthentication(const SignIn& s, const OcsfOptions& options, std::
 
   w.Key("metadata");
   w.BeginObject();
-  w.Field("version", options.schema_version);
-  w.Key("product");
-  w.BeginObject();
-  w.Field("name", "impostor");
-  w.Field("uid", "impostor");
-  w.Field("vendor_name", "impostor");
-  w.Field("version", options.product_version);
-  w.EndObject();
+  WriteOcsfVersionAndProduct(w, options);
   w.Field("uid", s.event_id.empty() ? FallbackUid(s) : s.event_id);
   if (!s.source_format.empty()) w.Field("log_name", s.source_format);
   if (has_device) {

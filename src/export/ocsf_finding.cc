@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/json_writer.h"
+#include "export/ocsf_common.h"
 #include "export/ocsf_context.h"
 
 namespace impostor {
@@ -46,20 +47,12 @@ const char* ConfidenceName(int id) {
 // FNV-1a: a stable event id from the finding key and its occurrence count, so the
 // same export reproduces the same ids and every update gets a new one.
 std::string EventUid(const Finding& f, FindingActivity activity) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  const auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 0x100000001b3ull;
-    }
-  };
-  mix(f.key);
-  mix("#");
-  mix(std::to_string(f.count));
-  if (activity == FindingActivity::kClose) mix("#close");  // the closing event is an event of its own
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  OcsfIdHash h;
+  h.Add(f.key);
+  h.Add("#");
+  h.Add(std::to_string(f.count));
+  if (activity == FindingActivity::kClose) h.Add("#close");  // the closing event is an event of its own
+  return h.Hex();
 }
 
 // Evidence keys that are OCSF `evidences` attributes; an evidence record that
@@ -167,9 +160,7 @@ void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& par
         simdjson::dom::element v;
         if (loc[key].get(v) == simdjson::SUCCESS && (v.is_string() || v.is_number())) {
           std::string text(Minified(v));
-          // float_t: a whole-degree coordinate is still written as a float (-74.0).
-          if ((key == "lat" || key == "long") && v.is_number() && text.find_first_of(".eE") == std::string::npos)
-            text += ".0";
+          if ((key == "lat" || key == "long") && v.is_number()) MakeOcsfFloat(text);
           lw.RawField(key, text);
           any = true;
         }
@@ -537,14 +528,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
 
   w.Key("metadata");
   w.BeginObject();
-  w.Field("version", options.schema_version);
-  w.Key("product");
-  w.BeginObject();
-  w.Field("name", "impostor");
-  w.Field("uid", "impostor");
-  w.Field("vendor_name", "impostor");
-  w.Field("version", options.product_version);
-  w.EndObject();
+  WriteOcsfVersionAndProduct(w, options);
   w.Field("uid", EventUid(f, activity));
   if (host_device || host_actor) {
     w.Key("profiles");

@@ -17,10 +17,6 @@ namespace impostor {
 
 namespace {
 
-// The store's per-entity state holding the last resolution's personas
-// (engine/scan.h kPersonaState).
-constexpr char kPersonaStateName[] = "persona";
-
 void AddUnique(std::vector<std::string>& list, std::string value) {
   if (value.empty()) return;
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
@@ -44,21 +40,14 @@ struct Group {
 
 }  // namespace
 
-Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelection& sel, const std::vector<Person>& people) {
+Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelection& sel,
+                                                const std::vector<PersonaMembers>& personas,
+                                                const std::vector<Person>& people) {
   const int given = !sel.persona.empty() + !sel.finding_key.empty() + (sel.min_risk >= 0);
   if (given != 1) return Status::InvalidArgument("choose what to share: one of --persona, --case or --min-risk");
 
   auto all = store.QueryFindings({});
   if (!all.ok()) return all.status();
-  std::vector<PersonaMembers> personas;
-  Status bad;
-  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaStateName, [&](std::string_view id, std::string_view blob) {
-    if (blob.empty() || !bad.ok()) return;
-    auto m = DecodePersonaMembers(id, blob);
-    if (!m.ok()) bad = m.status();
-    else personas.push_back(std::move(m).value());
-  }));
-  IMPOSTOR_RETURN_IF_ERROR(bad);
   std::unordered_map<std::string, size_t> persona_of;  // persona id, account or record -> personas index
   for (size_t i = 0; i < personas.size(); ++i) {
     persona_of[personas[i].persona] = i;

@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "intel/hashing.h"
 #include "records/person.h"
+#include "score/features.h"  // PersonaMembers
 #include "store/store.h"
 
 namespace impostor {
@@ -40,7 +41,9 @@ struct ShareSelection {
 };
 
 // Exactly one of the selection's fields must be set. NotFound when it names nothing.
+// `personas`: the store's last resolution (engine/scan.h LoadPersonas).
 Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelection& selection,
+                                                const std::vector<PersonaMembers>& personas,
                                                 const std::vector<Person>& people);
 
 // Replaces every identifier by the HMAC-SHA256 of its normalised form (names,

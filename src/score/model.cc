@@ -294,7 +294,8 @@ Result<RiskModel> RiskModel::FromBuffer(std::string_view text, const std::string
           return bad("tree " + std::to_string(t) + ": " + list + " is not one value per node");
       }
       simdjson::dom::array split_indices;
-      (void)tree["split_indices"].get_array().get(split_indices);
+      if (tree["split_indices"].get_array().get(split_indices) != simdjson::SUCCESS)
+        return bad("tree " + std::to_string(t) + ": split_indices is not a list");  // checked above; kept explicit
       for (simdjson::dom::element f : split_indices) {
         int64_t feature = 0;
         if (f.get_int64().get(feature) != simdjson::SUCCESS || feature < 0 || feature >= std::max<int64_t>(features, 1))

@@ -274,8 +274,7 @@ class SqliteStore final : public Store {
   Result<Finding> GetFinding(const std::string& key) override;
   Status SaveState(std::string_view detector,
                    const std::vector<std::pair<std::string, std::string>>& entity_blobs) override;
-  Status LoadState(std::string_view detector,
-                   const std::function<void(std::string_view entity, std::string_view blob)>& fn) override;
+  Status LoadState(std::string_view detector, const StateVisitor& fn) override;
   Status RecordRun(const RunRecord& run) override;
   Status RecordVerdict(const Verdict& verdict) override;
   Result<std::vector<Verdict>> QueryVerdicts(const std::string& finding_key) override;
@@ -797,13 +796,15 @@ Status SqliteStore::SaveState(std::string_view detector,
   });
 }
 
-Status SqliteStore::LoadState(std::string_view detector,
-                              const std::function<void(std::string_view entity, std::string_view blob)>& fn) {
+Status SqliteStore::LoadState(std::string_view detector, const StateVisitor& fn) {
   CrashPoint("store.load_state.", detector);
   ResetOnExit reset(load_state_);
   load_state_.Text(1, detector);
   int rc;
-  while ((rc = load_state_.Step()) == SQLITE_ROW) fn(load_state_.ColText(0), load_state_.ColBlob(1));
+  while ((rc = load_state_.Step()) == SQLITE_ROW) {
+    Status st = fn(load_state_.ColText(0), load_state_.ColBlob(1));
+    if (!st.ok()) return st.WithContext(path_);
+  }
   return rc == SQLITE_DONE ? Status::OK() : Error(rc, "loading state of " + std::string(detector));
 }
 

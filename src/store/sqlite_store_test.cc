@@ -262,7 +262,10 @@ TEST_F(SqliteStoreTest, StateSavesLoadsAndReplaces) {
   std::map<std::string, std::string> loaded;
   ASSERT_TRUE(store
                   ->LoadState("signin.impossible_travel",
-                              [&](std::string_view e, std::string_view b) { loaded[std::string(e)] = std::string(b); })
+                              [&](std::string_view e, std::string_view b) {
+                                loaded[std::string(e)] = std::string(b);
+                                return Status::OK();
+                              })
                   .ok());
   ASSERT_EQ(loaded.size(), blobs.size());
   EXPECT_EQ(loaded["user7@contoso.com"], std::string("new\0blob", 8));
@@ -272,11 +275,26 @@ TEST_F(SqliteStoreTest, StateSavesLoadsAndReplaces) {
   ASSERT_TRUE(store->LoadState("signin.atypical_location", [&](std::string_view, std::string_view b) {
     EXPECT_EQ(b, "other");
     ++other;
+    return Status::OK();
   }).ok());
   EXPECT_EQ(other, 1u);
   size_t none = 0;
-  ASSERT_TRUE(store->LoadState("nobody", [&](std::string_view, std::string_view) { ++none; }).ok());
+  ASSERT_TRUE(store->LoadState("nobody", [&](std::string_view, std::string_view) {
+    ++none;
+    return Status::OK();
+  }).ok());
   EXPECT_EQ(none, 0u);
+
+  // A blob the reader cannot decode stops the walk, and the error names the store.
+  size_t visited = 0;
+  Status bad = store->LoadState("signin.impossible_travel", [&](std::string_view, std::string_view) {
+    ++visited;
+    return Status::Corruption("state is truncated");
+  });
+  EXPECT_EQ(bad.code(), Status::Code::kCorruption);
+  EXPECT_NE(bad.message().find(Path("s.db")), std::string::npos) << bad.message();
+  EXPECT_NE(bad.message().find("state is truncated"), std::string::npos) << bad.message();
+  EXPECT_EQ(visited, 1u);
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
@@ -304,6 +322,7 @@ TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
     std::string blob;
     ASSERT_TRUE(store->LoadState("signin.impossible_travel", [&](std::string_view, std::string_view b) {
       blob = std::string(b);
+      return Status::OK();
     }).ok());
     EXPECT_EQ(blob, "state-1");
     // Day 2 repeats the finding: updated, not duplicated.
@@ -633,7 +652,10 @@ TEST_F(SqliteStoreTest, ClosingInsideATransactionKeepsNothingOfIt) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
   int blobs = 0;
-  ASSERT_TRUE(store->LoadState("account", [&](std::string_view, std::string_view) { ++blobs; }).ok());
+  ASSERT_TRUE(store->LoadState("account", [&](std::string_view, std::string_view) {
+    ++blobs;
+    return Status::OK();
+  }).ok());
   EXPECT_EQ(blobs, 0);
 }
 

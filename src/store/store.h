@@ -90,11 +90,12 @@ class Store {
 
   // Opaque per-entity state of a detector (e.g. an account's last locations).
   // SaveState replaces the blobs of the given entities; LoadState streams all of a
-  // detector's blobs.
+  // detector's blobs to `fn`, stops at the first error `fn` returns and gives it
+  // back naming the store (a blob that does not decode cannot know its file).
+  using StateVisitor = std::function<Status(std::string_view entity, std::string_view blob)>;
   virtual Status SaveState(std::string_view detector,
                            const std::vector<std::pair<std::string, std::string>>& entity_blobs) = 0;
-  virtual Status LoadState(std::string_view detector,
-                           const std::function<void(std::string_view entity, std::string_view blob)>& fn) = 0;
+  virtual Status LoadState(std::string_view detector, const StateVisitor& fn) = 0;
 
   virtual Status RecordRun(const RunRecord& run) = 0;
 
