@@ -127,6 +127,7 @@ class GeoIpDatabase {
   Status VerifyMetadata() const;
   Status VerifyTreeAndData() const;
   Status VerifyTreeShape() const;
+  Status DecodeDataRecord(uint32_t offset) const;  // one data record decodes
   Status DetectSchema();
   Status Decode(MMDB_entry_s* entry, GeoIpRecord* out) const;
   Status Error(const char* what, int mmdb_status) const;
