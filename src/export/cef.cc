@@ -28,9 +28,10 @@ std::string CutUtf8(std::string_view s, size_t max) {
 // "Length" column of the extension dictionary), in characters (taken as bytes).
 size_t MaxLength(std::string_view key) {
   if (key == "act" || key == "outcome") return 63;
-  if (key == "externalId") return 40;
+  // externalId is 40 in the dictionary, but a finding key is longer and is what a
+  // SIEM dedups on; Sentinel and Splunk keep the whole value (docs/cef.md).
   if (key == "msg" || key == "suser" || key == "duser" || key == "shost" || key == "dhost" || key == "cat" ||
-      key == "flexString1")
+      key == "externalId")
     return 1023;
   if (key.size() == 3 && key[0] == 'c' && key[1] == 's') return 4000;  // cs1..cs6
   return 1023;
@@ -112,6 +113,12 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   auto add = [&](std::string key, std::string value) {
     if (!value.empty()) ext.emplace_back(std::move(key), std::move(value));
   };
+  // A custom field with its label, both only when there is a value.
+  auto custom = [&](const std::string& key, const char* label, std::string value) {
+    if (value.empty()) return;
+    add(key + "Label", label);
+    add(key, std::move(value));
+  };
   const TimeMs made = f.last_seen > 0 ? f.last_seen
                       : options.now_ms > 0 ? options.now_ms
                                            : std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -122,8 +129,6 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   if (f.last_seen > 0) add("end", std::to_string(f.last_seen));
   add("cnt", std::to_string(f.count));
   add("externalId", f.key);
-  add("flexString1Label", "findingKey");
-  add("flexString1", f.key);
   add("cat", DetectorFamily(f.detector));
   add("act", closed ? "Close" : times != nullptr && times->created_ms != times->updated_ms ? "Update" : "Create");
   if (closed) add("outcome", verdict->kind == VerdictKind::kConfirmed ? "confirmed" : "dismissed");
@@ -132,8 +137,7 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   if (IsIpv4(x.ip)) {
     add("src", x.ip);
   } else if (!x.ip.empty()) {
-    add("c6a2Label", "Source IPv6 Address");
-    add("c6a2", x.ip);
+    custom("c6a2", "Source IPv6 Address", x.ip);
   }
   if (x.lat && x.lon) {
     add("slat", FormatCoordinate(*x.lat));
@@ -141,32 +145,18 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   }
   add("dhost", x.hostname);
   if (!x.device_id.empty()) add("deviceExternalId", x.device_id);
-  add("cs1Label", "tenant");
-  add("cs1", tenant);
-  add("cs2Label", "entity");
-  add("cs2", f.entity);
-  add("cs3Label", "entityType");
-  add("cs3", f.entity_type);
-  if (!x.related_accounts.empty()) {
-    add("cs4Label", "relatedAccounts");
-    add("cs4", Join(x.related_accounts, ","));
-  }
+  custom("cs1", "tenant", tenant);
+  custom("cs2", "entity", f.entity);
+  custom("cs3", "entityType", f.entity_type);
+  custom("cs4", "relatedAccounts", Join(x.related_accounts, ","));
   if (const auto& attacks = AttackTechniquesOf(f.detector); !attacks.empty()) {
     std::vector<std::string> ids;
     for (const AttackTechnique& a : attacks) ids.emplace_back(a.technique_uid);
-    add("cs5Label", "attackTechniques");
-    add("cs5", Join(ids, ","));
+    custom("cs5", "attackTechniques", Join(ids, ","));
   }
-  if (!x.event_ids.empty()) {
-    add("cs6Label", "sourceEventIds");
-    add("cs6", Join(x.event_ids, ","));
-  }
-  if (x.risk_score >= 0) {
-    add("cn1Label", "riskScore");
-    add("cn1", std::to_string(std::lround(x.risk_score)));
-  }
-  add("cn2Label", "confidence");
-  add("cn2", std::to_string(std::lround(std::clamp(std::isfinite(f.confidence) ? f.confidence : 0.0, 0.0, 1.0) * 100)));
+  custom("cs6", "sourceEventIds", Join(x.event_ids, ","));
+  if (x.risk_score >= 0) custom("cn1", "riskScore", std::to_string(std::lround(x.risk_score)));
+  custom("cn2", "confidence", std::to_string(std::lround(std::clamp(std::isfinite(f.confidence) ? f.confidence : 0.0, 0.0, 1.0) * 100)));
   add("msg", f.explanation);
 
   for (auto& [k, v] : ext) v = CutUtf8(v, MaxLength(k));
@@ -183,7 +173,7 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   std::string line = render();
   // Too long for the transport: cut msg, then the lists, down to 64 bytes each,
   // then drop extensions from the end.
-  for (const char* key : {"msg", "cs4", "cs6", "cs2", "flexString1"}) {
+  for (const char* key : {"msg", "cs4", "cs6", "cs2", "externalId"}) {
     if (line.size() <= options.max_bytes) break;
     for (auto& [k, v] : ext) {
       if (k != key) continue;
