@@ -61,7 +61,8 @@ std::string CefEscapeHeader(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     if (c == '\\' || c == '|') out.push_back('\\');
-    out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    // Line breaks and other control characters would end or corrupt the line.
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
   }
   return out;
 }
@@ -75,7 +76,7 @@ std::string CefEscapeValue(std::string_view text) {
       case '=': out += "\\="; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
-      default: out.push_back(c);
+      default: out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 #include "export/finding_facts.h"
 
+#include <arpa/inet.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -8,6 +9,13 @@
 namespace impostor {
 
 namespace {
+
+// An address SIEMs type as ip: not a prefix ("2001:db8::/64") or a name.
+bool IsAddress(std::string_view s) {
+  const std::string text(s);
+  unsigned char buf[16];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
 
 void AddOnce(std::vector<std::string>& v, std::string_view s) {
   if (s.empty() || std::find(v.begin(), v.end(), s) != v.end()) return;
@@ -24,7 +32,7 @@ FindingFacts ExtractFindingFacts(const Finding& f) {
   x.learned = f.detector.rfind("risk.", 0) == 0;
   if (f.entity_type == "account") x.account = f.entity;
   if (f.entity_type == "device") x.device_id = f.entity;
-  if (f.entity_type == "ip") x.ip = f.entity;
+  if (f.entity_type == "ip" && IsAddress(f.entity)) x.ip = f.entity;
   for (const std::string& r : f.related)
     if (r != f.entity && r.find('@') != std::string::npos) AddOnce(x.related_accounts, r);
   for (const Evidence& ev : f.evidence) {
@@ -35,7 +43,7 @@ FindingFacts ExtractFindingFacts(const Finding& f) {
       std::string_view v;
       return obj[key].get_string().get(v) == simdjson::SUCCESS ? v : std::string_view();
     };
-    if (!(t = str("ip")).empty()) {
+    if (!(t = str("ip")).empty() && IsAddress(t)) {
       AddOnce(x.ips, t);
       if (x.ip.empty() || x.ip == t) {
         const bool first = x.ip.empty() || !x.lat;
