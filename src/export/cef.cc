@@ -120,7 +120,10 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
     add(key + "Label", label);
     add(key, std::move(value));
   };
-  const TimeMs made = f.last_seen > 0 ? f.last_seen
+  // When the finding was made: its last evidence, else the store's last update of
+  // it (people and payroll findings carry no time), else the clock.
+  const TimeMs made = f.last_seen > 0                                ? f.last_seen
+                      : times != nullptr && times->updated_ms > 0 ? times->updated_ms
                       : options.now_ms > 0 ? options.now_ms
                                            : std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  std::chrono::system_clock::now().time_since_epoch())

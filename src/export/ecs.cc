@@ -50,7 +50,10 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   const Verdict* verdict = ctx ? ctx->VerdictOf(f.key) : nullptr;
   const FindingTimes* times = ctx ? ctx->TimesOf(f.key) : nullptr;
   const std::string family = DetectorFamily(f.detector);
-  const TimeMs made = f.last_seen > 0 ? f.last_seen
+  // When the finding was made: its last evidence, else the store's last update of
+  // it (people and payroll findings carry no time), else the clock.
+  const TimeMs made = f.last_seen > 0                                ? f.last_seen
+                      : times != nullptr && times->updated_ms > 0 ? times->updated_ms
                       : options.now_ms > 0 ? options.now_ms
                                            : std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  std::chrono::system_clock::now().time_since_epoch())

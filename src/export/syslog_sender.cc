@@ -242,11 +242,26 @@ Result<std::unique_ptr<SyslogSender>> SyslogSender::Open(const SyslogTarget& tar
 SyslogSender::~SyslogSender() { Close(); }
 
 Status SyslogSender::Close() {
-  if (tls_ && tls_->ssl) SSL_shutdown(tls_->ssl);
+  if (fd_ < 0) return Status::OK();
+  if (tls_ && tls_->ssl) SSL_shutdown(tls_->ssl);  // close_notify
+  // Closing a socket with unread input (a TLS 1.3 session ticket) sends a reset,
+  // and the collector then drops what it has not read yet: end our half, read
+  // until the collector closes its own (at most timeout_ms), then close.
+  Status st;
+  if (target_.transport != SyslogTransport::kUdp) {
+    shutdown(fd_, SHUT_WR);
+    char buf[4096];
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, target_.timeout_ms) <= 0) break;
+      const ssize_t n = read(fd_, buf, sizeof buf);
+      if (n <= 0) break;
+    }
+  }
   tls_.reset();
-  if (fd_ >= 0) close(fd_);
+  close(fd_);
   fd_ = -1;
-  return Status::OK();
+  return st;
 }
 
 Status SyslogSender::PeerClosed() const {
