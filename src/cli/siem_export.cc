@@ -99,7 +99,6 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
     // Room for the RFC 5424 header (PRI, time, host, app, pid, msgid, origin SD).
     const size_t header_room = 160 + header.hostname.size() + (header.hostname.empty() ? 255 : 0);
     max_line = sender->max_message_bytes() > header_room ? sender->max_message_bytes() - header_room : 256;
-    if (!cef && max_line < 8192 && a.max_bytes == 0) max_line = sender->max_message_bytes() - header_room;
   }
 
   std::FILE* out = nullptr;
@@ -126,8 +125,7 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
                        line.size());
         continue;
       }
-      std::string msgid = f.detector;
-      Status st = sender->Send(SyslogMessage(header, SyslogSeverity(f.severity), now, msgid, line));
+      Status st = sender->Send(SyslogMessage(header, SyslogSeverity(f.severity), now, f.detector, line));
       if (!st.ok()) {
         fail(kExitInputError, st.message() + " (" + std::to_string(written) + " of " + std::to_string(found.size()) + " sent)");
         return;
