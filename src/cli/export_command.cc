@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/siem_export.h"
 #include "engine/scan.h"
 #include "export/misp_event.h"
 #include "export/ocsf_authentication.h"
@@ -210,8 +211,9 @@ void AddShareOptions(CLI::App* cmd, ShareArgs& a) {
 
 void RegisterExportCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand("export", "Write sign-ins and personas in the formats SIEMs and partners take "
-                                               "(OCSF Authentication, STIX 2.1, MISP)");
+                                               "(OCSF Authentication, STIX 2.1, MISP, CEF, ECS)");
   cmd->require_subcommand(1);
+  RegisterSiemExports(cmd, ctx);
 
   auto s = std::make_shared<SignInArgs>();
   CLI::App* signins = cmd->add_subcommand("ocsf-signins", "Sign-in logs as OCSF Authentication (class 3002) JSON lines");

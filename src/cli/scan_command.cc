@@ -177,6 +177,8 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
   if (!out.empty()) {
     // Tenants from the scan's people records and logs; times and verdicts from the store.
     OcsfContext context;
+    // People records first: they say who employs an account; logs only fill in.
+    for (const auto& [account, org] : result->account_orgs) context.SetTenant(account, org);
     context.LearnTenants(result->findings);
     if (auto store = OpenSqliteStore(a.db); store.ok()) {
       Status loaded = context.LoadFromStore(**store, result->findings);

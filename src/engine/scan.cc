@@ -571,6 +571,8 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   stats.failed_inputs = read_stats.failed_inputs;
   stats.read_seconds = read_seconds;
   stats.people = people.size();
+  for (const Person& p : people)
+    if (!p.user.empty() && !p.org.empty()) result.account_orgs.emplace_back(p.user, p.org);
   stats.devices = devices.size();
   stats.registrations = registrations.size();
 

@@ -84,6 +84,9 @@ struct ScanResult {
   std::vector<Finding> findings;  // as stored after merging, this scan's keys only, most severe first
   std::vector<bool> created;      // per finding: new key (OCSF Create) or a repeat (Update)
   std::vector<PersonaMembers> personas;  // resolution of this scan's people records (also in the store)
+  // (account, organisation) of every people record that names both: the tenant of
+  // findings on accounts no finding names an organisation for (OCSF tenant_uid).
+  std::vector<std::pair<std::string, std::string>> account_orgs;
   ScanStats stats;
 };
 

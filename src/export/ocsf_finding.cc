@@ -12,6 +12,7 @@
 #include "common/json_writer.h"
 #include "export/ocsf_common.h"
 #include "export/ocsf_context.h"
+#include "export/attack.h"
 
 namespace impostor {
 
@@ -199,20 +200,11 @@ void WriteEvidence(JsonWriter& w, const Evidence& ev, simdjson::dom::parser& par
 
 }  // namespace
 
-namespace {
-
-struct AttackTechnique {
-  const char* tactic_uid;
-  const char* tactic_name;
-  const char* technique_uid;
-  const char* technique_name;
-};
-
 // ATT&CK (Enterprise v15) for what each detector sees: an outsider working
 // through a valid account (T1078), from behind a proxy or VPN (T1090), driving
 // the laptop with remote-access software (T1219) or an IP-KVM (T1200). Detectors
 // of fabricated identities have no technique that fits and carry none.
-const std::vector<AttackTechnique>& AttacksOf(const std::string& detector) {
+const std::vector<AttackTechnique>& AttackTechniquesOf(const std::string& detector) {
   static const AttackTechnique kValid{"TA0001", "Initial Access", "T1078", "Valid Accounts"};
   static const AttackTechnique kProxy{"TA0011", "Command and Control", "T1090", "Proxy"};
   static const AttackTechnique kRemote{"TA0011", "Command and Control", "T1219", "Remote Access Software"};
@@ -230,8 +222,6 @@ const std::vector<AttackTechnique>& AttacksOf(const std::string& detector) {
     if (id == detector) return attacks;
   return kNone;
 }
-
-}  // namespace
 
 int OcsfConfidenceId(double confidence) {
   if (!(confidence >= 0.5)) return 1;  // NaN counts as low
@@ -416,7 +406,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     if (any) w.EndArray();
   }
   // MITRE ATT&CK techniques the detector's evidence points to.
-  if (const std::vector<AttackTechnique>& attacks = AttacksOf(f.detector); !attacks.empty()) {
+  if (const std::vector<AttackTechnique>& attacks = AttackTechniquesOf(f.detector); !attacks.empty()) {
     w.Key("attacks");
     w.BeginArray();
     for (const AttackTechnique& a : attacks) {
