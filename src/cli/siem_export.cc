@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "common/time.h"
 #include "export/cef.h"
 #include "export/ecs.h"
 #include "export/finding_facts.h"
@@ -114,8 +114,7 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
   eo.context = &context;
   uint64_t written = 0, too_long = 0;
   bool write_failed = false;
-  const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const TimeMs now = WallClockMs();
   for (const Finding& f : found) {
     std::string line = cef ? CefLine(f, co) : EcsDocument(f, eo);
     if (sender) {

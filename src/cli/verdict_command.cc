@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -57,8 +57,7 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
     }
     for (const Finding& f : *found) keys.push_back(f.key);
   }
-  const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const TimeMs now = WallClockMs();
   Status st = (*store)->Begin();
   for (const std::string& key : keys) {
     if (!st.ok()) break;

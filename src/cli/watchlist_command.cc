@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "export/table.h"
 #include "intel/hashing.h"
 #include "intel/indicators.h"
@@ -41,8 +41,7 @@ void RunAdd(const AddArgs& a, CommandContext& ctx) {
   options.source = a.source;
   options.default_region = a.region;
   options.key = a.key_file.empty() ? nullptr : &key;
-  options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  options.now_ms = WallClockMs();
   // Every file is parsed before anything is written: one malformed file imports nothing.
   std::vector<ImportResult> parsed;
   for (const std::string& file : a.files) {

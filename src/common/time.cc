@@ -1,5 +1,6 @@
 #include "common/time.h"
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 
@@ -386,6 +387,11 @@ std::string FormatIso8601(TimeMs t) {
 std::string FormatHumanUtc(TimeMs t) {
   std::string iso = FormatIso8601(t);
   return iso.substr(0, 10) + " " + iso.substr(11, 5);
+}
+
+TimeMs WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace impostor

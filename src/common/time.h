@@ -50,6 +50,11 @@ const char* DateOrderName(DayMonthOrder order);
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 
+// The wall clock, in ms since the epoch.
+TimeMs WallClockMs();
+// `fixed` when it is set (> 0: a test's or a caller's "now"), else the wall clock.
+inline TimeMs FixedOrWallClockMs(TimeMs fixed) { return fixed > 0 ? fixed : WallClockMs(); }
+
 // "2024-05-01T12:00:00.000Z".
 std::string FormatIso8601(TimeMs t);
 // "2024-05-01 12:00" in UTC, for explanations people read.

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "common/strings.h"
+#include "common/time.h"
 #include "detect/account_profile.h"
 #include "detect/device_detectors.h"
 #include "detect/registry.h"
@@ -329,8 +330,7 @@ TimeMs ScanEnd(const SignInSummary& signins, const std::vector<Finding>& finding
     for (const Finding& f : findings) end = std::max(end, f.last_seen);
   }
   if (end == 0) {
-    end = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-              .count();
+    end = WallClockMs();
   }
   return end;
 }
@@ -577,11 +577,9 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   stats.registrations = registrations.size();
 
   RunRecord run;
-  run.started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count() -
+  run.started_ms = WallClockMs() -
                    static_cast<TimeMs>(Seconds(started) * 1000);
-  run.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+  run.finished_ms = WallClockMs();
   for (const std::string& in : options.inputs) run.inputs += (run.inputs.empty() ? "" : " ") + in;
   run.records = stats.signins + stats.people + stats.devices + stats.registrations;
   run.rejected = stats.rejected;

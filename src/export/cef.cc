@@ -1,11 +1,11 @@
 #include "export/cef.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <utility>
 #include <vector>
 
+#include "common/time.h"
 #include "export/attack.h"
 #include "export/finding_facts.h"
 #include "export/ocsf_context.h"
@@ -96,11 +96,7 @@ int CefSeverity(Severity s) {
 
 std::string CefLine(const Finding& f, const CefOptions& options) {
   const FindingFacts x = ExtractFindingFacts(f);
-  const OcsfContext* ctx = options.context;
-  const std::string tenant = ctx ? ctx->TenantOf(f) : f.org;
-  const Verdict* verdict = ctx ? ctx->VerdictOf(f.key) : nullptr;
-  const FindingTimes* times = ctx ? ctx->TimesOf(f.key) : nullptr;
-  const bool closed = verdict != nullptr && (times == nullptr || verdict->time_ms >= times->updated_ms);
+  const FindingStanding st = StandingOf(f, options.context, options.now_ms);
 
   std::string head = "CEF:0|impostor|impostor|";
   head += CefEscapeHeader(CutUtf8(options.product_version, 63)) + "|";
@@ -120,22 +116,14 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
     add(key + "Label", label);
     add(key, std::move(value));
   };
-  // When the finding was made: its last evidence, else the store's last update of
-  // it (people and payroll findings carry no time), else the clock.
-  const TimeMs made = f.last_seen > 0                                ? f.last_seen
-                      : times != nullptr && times->updated_ms > 0 ? times->updated_ms
-                      : options.now_ms > 0 ? options.now_ms
-                                           : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count();
-  add("rt", std::to_string(made));
+  add("rt", std::to_string(st.made));
   if (f.first_seen > 0) add("start", std::to_string(f.first_seen));
   if (f.last_seen > 0) add("end", std::to_string(f.last_seen));
   add("cnt", std::to_string(f.count));
   add("externalId", f.key);
   add("cat", DetectorFamily(f.detector));
-  add("act", closed ? "Close" : times != nullptr && times->created_ms != times->updated_ms ? "Update" : "Create");
-  if (closed) add("outcome", verdict->kind == VerdictKind::kConfirmed ? "confirmed" : "dismissed");
+  add("act", st.closed ? "Close" : st.times != nullptr && st.times->created_ms != st.times->updated_ms ? "Update" : "Create");
+  if (st.closed) add("outcome", st.verdict->kind == VerdictKind::kConfirmed ? "confirmed" : "dismissed");
   add("duser", x.account);
   add("suser", f.entity_type == "persona" ? f.entity : x.person_name);
   if (IsIpv4(x.ip)) {
@@ -149,7 +137,7 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   }
   add("dhost", x.hostname);
   if (!x.device_id.empty()) add("deviceExternalId", x.device_id);
-  custom("cs1", "tenant", tenant);
+  custom("cs1", "tenant", st.tenant);
   custom("cs2", "entity", f.entity);
   custom("cs3", "entityType", f.entity_type);
   custom("cs4", "relatedAccounts", Join(x.related_accounts, ","));

@@ -1,10 +1,10 @@
 #include "export/ecs.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "export/attack.h"
 #include "export/finding_facts.h"
 #include "export/ocsf_context.h"
@@ -45,23 +45,12 @@ int EcsSeverity(Severity s) {
 
 std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   const FindingFacts x = ExtractFindingFacts(f);
-  const OcsfContext* ctx = options.context;
-  const std::string tenant = ctx ? ctx->TenantOf(f) : f.org;
-  const Verdict* verdict = ctx ? ctx->VerdictOf(f.key) : nullptr;
-  const FindingTimes* times = ctx ? ctx->TimesOf(f.key) : nullptr;
+  const FindingStanding st = StandingOf(f, options.context, options.now_ms);
   const std::string family = DetectorFamily(f.detector);
-  // When the finding was made: its last evidence, else the store's last update of
-  // it (people and payroll findings carry no time), else the clock.
-  const TimeMs made = f.last_seen > 0                                ? f.last_seen
-                      : times != nullptr && times->updated_ms > 0 ? times->updated_ms
-                      : options.now_ms > 0 ? options.now_ms
-                                           : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count();
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  w.Field("@timestamp", FormatIso8601(made));
+  w.Field("@timestamp", FormatIso8601(st.made));
   w.Field("message", f.explanation);
   w.Key("ecs");
   w.BeginObject();
@@ -94,7 +83,7 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   if (f.first_seen > 0) w.Field("start", FormatIso8601(f.first_seen));
   if (f.last_seen > 0) w.Field("end", FormatIso8601(f.last_seen));
   if (f.first_seen > 0 && f.last_seen >= f.first_seen) w.Field("duration", (f.last_seen - f.first_seen) * 1000000);
-  if (times != nullptr && times->created_ms > 0) w.Field("created", FormatIso8601(times->created_ms));
+  if (st.times != nullptr && st.times->created_ms > 0) w.Field("created", FormatIso8601(st.times->created_ms));
   w.EndObject();
 
   w.Key("rule");
@@ -128,10 +117,10 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
     if (!x.person_name.empty()) w.Field("full_name", x.person_name);
     w.EndObject();
   }
-  if (!tenant.empty()) {
+  if (!st.tenant.empty()) {
     w.Key("organization");
     w.BeginObject();
-    w.Field("name", tenant);
+    w.Field("name", st.tenant);
     w.EndObject();
   }
   if (!x.ip.empty()) {
@@ -224,7 +213,7 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   w.Field("entity", f.entity);
   w.Field("occurrences", std::to_string(f.count));
   w.Field("confidence", std::to_string(std::lround(std::clamp(std::isfinite(f.confidence) ? f.confidence : 0.0, 0.0, 1.0) * 100)));
-  if (verdict != nullptr) w.Field("verdict", VerdictKindName(verdict->kind));
+  if (st.verdict != nullptr) w.Field("verdict", VerdictKindName(st.verdict->kind));
   if (!x.data_sources.empty()) {
     std::string s;
     for (const std::string& d : x.data_sources) s += (s.empty() ? "" : ",") + d;
@@ -232,7 +221,7 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   }
   w.EndObject();
   std::vector<std::string> tags = {f.detector};
-  if (verdict != nullptr) tags.emplace_back(VerdictKindName(verdict->kind));
+  if (st.verdict != nullptr) tags.emplace_back(VerdictKindName(st.verdict->kind));
   StringArray(w, "tags", tags);
   w.EndObject();
   return out;

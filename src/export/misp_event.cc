@@ -1,9 +1,9 @@
 #include "export/misp_event.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "export/stix_bundle.h"
 #include "intel/hashing.h"
 
@@ -52,10 +52,7 @@ Result<std::string> MispEventJson(const std::vector<SharedPersona>& input, const
   if (!IsTlpLevel(options.tlp)) {
     return Status::InvalidArgument("--tlp takes clear, green, amber, amber+strict or red, not '" + options.tlp + "'");
   }
-  const TimeMs now = options.now_ms > 0 ? options.now_ms
-                                        : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
+  const TimeMs now = FixedOrWallClockMs(options.now_ms);
   std::vector<SharedPersona> personas = input;
   std::sort(personas.begin(), personas.end(), [](const SharedPersona& a, const SharedPersona& b) { return a.id < b.id; });
   TimeMs modified = 0;

@@ -1,9 +1,9 @@
 #include "export/ocsf_authentication.h"
 
-#include <chrono>
 #include <cmath>
 
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "export/ocsf_common.h"
 
 namespace impostor {
@@ -53,10 +53,7 @@ void AppendOcsfAuthentication(const SignIn& s, const OcsfOptions& options, std::
   w.Field("class_name", "Authentication");
   w.Field("type_uid", int64_t{kClassAuthentication} * 100 + kActivityLogon);
   w.Field("type_name", "Authentication: Logon");
-  const TimeMs now = options.now_ms > 0 ? options.now_ms
-                                        : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
+  const TimeMs now = FixedOrWallClockMs(options.now_ms);
   w.Field("time", s.time_ms > 0 ? s.time_ms : now);
   w.Field("severity_id", 1);
   w.Field("severity", "Informational");

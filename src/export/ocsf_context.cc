@@ -92,4 +92,16 @@ const Verdict* OcsfContext::VerdictOf(const std::string& key) const {
   return it == verdicts_.end() ? nullptr : &it->second;
 }
 
+FindingStanding StandingOf(const Finding& f, const OcsfContext* context, TimeMs now_ms) {
+  FindingStanding out;
+  out.tenant = context ? context->TenantOf(f) : f.org;
+  out.verdict = context ? context->VerdictOf(f.key) : nullptr;
+  out.times = context ? context->TimesOf(f.key) : nullptr;
+  out.closed = out.verdict != nullptr && (out.times == nullptr || out.verdict->time_ms >= out.times->updated_ms);
+  out.made = f.last_seen > 0                                       ? f.last_seen
+             : out.times != nullptr && out.times->updated_ms > 0 ? out.times->updated_ms
+                                                                 : FixedOrWallClockMs(now_ms);
+  return out;
+}
+
 }  // namespace impostor

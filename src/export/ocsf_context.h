@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/time.h"
 #include "detect/finding.h"
 #include "store/store.h"
 
@@ -46,6 +47,23 @@ class OcsfContext {
   std::unordered_map<std::string, FindingTimes> times_;
   std::unordered_map<std::string, Verdict> verdicts_;
 };
+
+// One finding as the store knows it: what every format that writes findings
+// (OCSF, CEF, ECS) reads the same way.
+struct FindingStanding {
+  std::string tenant;                   // "" when unknown
+  const Verdict* verdict = nullptr;     // the latest, or nullptr
+  const FindingTimes* times = nullptr;  // the store's first and last write, or nullptr
+  // An analyst's verdict at or after the last write closes the finding; a repeat
+  // raised after the verdict reopens it as an update.
+  bool closed = false;
+  // When the finding was made: its last evidence, else the store's last write
+  // (people, photo and payroll findings carry no time of their own), else `now_ms`
+  // (0 = the clock). Never 0, which consumers would file under 1970.
+  TimeMs made = 0;
+};
+// `context` may be nullptr (no store): the tenant is then the finding's own org.
+FindingStanding StandingOf(const Finding& finding, const OcsfContext* context, TimeMs now_ms);
 
 }  // namespace impostor
 

@@ -3,16 +3,16 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <string_view>
 
 #include "common/json_writer.h"
+#include "common/time.h"
+#include "export/attack.h"
 #include "export/ocsf_common.h"
 #include "export/ocsf_context.h"
-#include "export/attack.h"
 
 namespace impostor {
 
@@ -264,13 +264,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
 
   // An analyst's verdict closes the finding (Suppressed when dismissed, Resolved when
   // confirmed); a repeat raised after the verdict is an Update that keeps its status.
-  const OcsfContext* context = options.context;
-  const Verdict* verdict = context ? context->VerdictOf(f.key) : nullptr;
-  const FindingTimes* times = context ? context->TimesOf(f.key) : nullptr;
-  if (verdict != nullptr && (times == nullptr || verdict->time_ms >= times->updated_ms))
-    activity = FindingActivity::kClose;
+  const FindingStanding st = StandingOf(f, options.context, options.now_ms);
+  if (st.closed) activity = FindingActivity::kClose;
   const int activity_id = static_cast<int>(activity);
-  const std::string tenant = context ? context->TenantOf(f) : f.org;
   // The host profile's top-level device (a device finding) and actor (an account
   // finding): what a SIEM pivots on first.
   const bool host_device = f.entity_type == "device" && !f.entity.empty();
@@ -286,16 +282,9 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("class_name", "Detection Finding");
   w.Field("type_uid", int64_t{kClassDetectionFinding} * 100 + activity_id);
   w.Field("type_name", std::string("Detection Finding: ") + ActivityName(activity));
-  // `time` is when the finding was made: its last evidence, else the moment it is
-  // written (people, photo and payroll findings carry no time of their own). Unknown
-  // start and end times are omitted, never 0 (1970).
-  const TimeMs made = f.last_seen > 0 ? f.last_seen
-                      : options.now_ms > 0
-                          ? options.now_ms
-                          : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
-  w.Field("time", made);
+  // `time` is when the finding was made (see FindingStanding::made). Unknown start
+  // and end times are omitted, never 0 (1970).
+  w.Field("time", st.made);
   if (f.first_seen > 0) w.Field("start_time", f.first_seen);
   if (f.last_seen > 0) w.Field("end_time", f.last_seen);
   w.Field("count", f.count);
@@ -304,14 +293,14 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   w.Field("confidence_id", confidence_id);
   w.Field("confidence", ConfidenceName(confidence_id));
   w.Field("confidence_score", confidence_score);
-  if (verdict != nullptr) {
-    const bool confirmed = verdict->kind == VerdictKind::kConfirmed;
+  if (st.verdict != nullptr) {
+    const bool confirmed = st.verdict->kind == VerdictKind::kConfirmed;
     w.Field("status_id", confirmed ? kStatusResolved : kStatusSuppressed);
     w.Field("status", confirmed ? "Resolved" : "Suppressed");
     std::string comment = std::string(confirmed ? "Confirmed" : "Dismissed") +
-                          (verdict->analyst.empty() ? "" : " by " + verdict->analyst) + " at " +
-                          FormatIso8601(verdict->time_ms);
-    if (!verdict->note.empty()) comment += ": " + verdict->note;
+                          (st.verdict->analyst.empty() ? "" : " by " + st.verdict->analyst) + " at " +
+                          FormatIso8601(st.verdict->time_ms);
+    if (!st.verdict->note.empty()) comment += ": " + st.verdict->note;
     w.Field("comment", comment);
   } else {
     w.Field("status_id", kStatusNew);
@@ -379,8 +368,8 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   if (f.first_seen > 0) w.Field("first_seen_time", f.first_seen);
   if (f.last_seen > 0) w.Field("last_seen_time", f.last_seen);
   // When the store first wrote this key and when it last changed it.
-  if (times != nullptr && times->created_ms > 0) w.Field("created_time", times->created_ms);
-  if (times != nullptr && times->updated_ms > 0) w.Field("modified_time", times->updated_ms);
+  if (st.times != nullptr && st.times->created_ms > 0) w.Field("created_time", st.times->created_ms);
+  if (st.times != nullptr && st.times->updated_ms > 0) w.Field("modified_time", st.times->updated_ms);
   // The source events the finding rests on, by the log's own ids, so a SIEM joins
   // the finding to the raw sign-ins.
   {
@@ -526,7 +515,7 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
     w.String("host");
     w.EndArray();
   }
-  if (!tenant.empty()) w.Field("tenant_uid", tenant);
+  if (!st.tenant.empty()) w.Field("tenant_uid", st.tenant);
   w.EndObject();
 
   // Detector measurements and related entities have no OCSF attribute: unmapped.

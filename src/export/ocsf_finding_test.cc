@@ -13,19 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "export/test_util.h"
+
 namespace impostor {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kGoldenDir = fs::path(IMPOSTOR_TEST_DATA_DIR) / ".." / "golden" / "export" / "ocsf_finding";
+const fs::path kGoldenDir = testing_util::GoldenExportDir() / "ocsf_finding";
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_util::ReadWholeFile;
 
 Finding SampleFinding() {
   Finding f;
@@ -146,40 +143,6 @@ TEST(OcsfFindingTest, ConfidenceBuckets) {
   EXPECT_NE(json.find("\"confidence_id\":3,\"confidence\":\"High\",\"confidence_score\":80"), std::string::npos) << json;
 }
 
-// Reads a finding from the golden input format: the Finding fields as JSON, with
-// evidence as [{"kind", "data" | "text"}], attributes as an object and the
-// activity ("create" | "update").
-Finding ParseGoldenFinding(simdjson::dom::element e, FindingActivity* activity) {
-  Finding f;
-  *activity = std::string_view(e["activity"]) == "update" ? FindingActivity::kUpdate : FindingActivity::kCreate;
-  f.detector = std::string(std::string_view(e["detector"]));
-  f.key = std::string(std::string_view(e["key"]));
-  f.entity_type = std::string(std::string_view(e["entity_type"]));
-  f.entity = std::string(std::string_view(e["entity"]));
-  f.org = std::string(std::string_view(e["org"]));
-  f.severity = SeverityFromName(std::string(std::string_view(e["severity"])));
-  f.confidence = double(e["confidence"]);
-  f.first_seen = int64_t(e["first_seen"]);
-  f.last_seen = int64_t(e["last_seen"]);
-  f.count = static_cast<uint32_t>(uint64_t(e["count"]));
-  f.title = std::string(std::string_view(e["title"]));
-  f.explanation = std::string(std::string_view(e["explanation"]));
-  for (simdjson::dom::element ev : e["evidence"].get_array()) {
-    Evidence x;
-    x.kind = std::string(std::string_view(ev["kind"]));
-    simdjson::dom::element data;
-    if (ev["data"].get(data) == simdjson::SUCCESS) {
-      x.json = simdjson::minify(data);
-    } else {
-      x.json = std::string(std::string_view(ev["text"]));
-    }
-    f.evidence.push_back(std::move(x));
-  }
-  f.attributes_json = simdjson::minify(e["attributes"]);
-  for (simdjson::dom::element r : e["related"].get_array()) f.related.emplace_back(std::string_view(r));
-  return f;
-}
-
 TEST(OcsfFindingTest, UnknownTimesAreOmittedNeverZero) {
   Finding f;
   f.detector = "persona.reuse";
@@ -197,22 +160,13 @@ TEST(OcsfFindingTest, UnknownTimesAreOmittedNeverZero) {
 }
 
 TEST(OcsfFindingTest, GoldenFileMatchesByteForByte) {
-  const std::string input = ReadFile(kGoldenDir / "input.jsonl");
-  ASSERT_FALSE(input.empty()) << "missing " << (kGoldenDir / "input.jsonl");
-  simdjson::dom::parser parser;
+  const std::vector<testing_util::GoldenFinding> input = testing_util::ReadGoldenFindings();
   std::string actual;
-  std::istringstream lines(input);
-  std::string line;
   int n = 0;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    simdjson::dom::element e;
-    ASSERT_EQ(parser.parse(line).get(e), simdjson::SUCCESS) << "input line " << n + 1;
-    FindingActivity activity;
-    Finding f = ParseGoldenFinding(e, &activity);
+  for (const testing_util::GoldenFinding& g : input) {
     OcsfOptions options;
     options.now_ms = 1717372800000;  // 2024-06-03: the time of findings that carry none
-    AppendOcsfFinding(f, activity, options, &actual);
+    AppendOcsfFinding(g.finding, g.activity, options, &actual);
     actual.push_back('\n');
     ++n;
   }
@@ -221,10 +175,12 @@ TEST(OcsfFindingTest, GoldenFileMatchesByteForByte) {
   if (std::getenv("IMPOSTOR_UPDATE_GOLDEN") != nullptr) {
     std::ofstream(expected_path, std::ios::binary) << actual;
   }
-  const std::string expected = ReadFile(expected_path);
+  const std::string expected = ReadWholeFile(expected_path);
   EXPECT_EQ(actual, expected) << "regenerate with IMPOSTOR_UPDATE_GOLDEN=1 after checking the difference";
   // Every expected line is valid JSON.
+  simdjson::dom::parser parser;
   std::istringstream out(expected);
+  std::string line;
   while (std::getline(out, line)) {
     simdjson::dom::element e;
     EXPECT_EQ(parser.parse(line).get(e), simdjson::SUCCESS) << line;
@@ -242,7 +198,7 @@ TEST(FindingWriterTest, WritesJsonLinesToAFile) {
     ASSERT_TRUE((*w)->Close().ok());
     EXPECT_FALSE((*w)->Write(SampleFinding(), true).ok());
   }
-  const std::string text = ReadFile(path);
+  const std::string text = ReadWholeFile(path);
   std::istringstream lines(text);
   std::string line;
   std::vector<int64_t> activities;

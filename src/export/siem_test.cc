@@ -19,58 +19,26 @@
 #include "export/cef.h"
 #include "export/ecs.h"
 #include "export/syslog_sender.h"
+#include "export/test_util.h"
 
 namespace impostor {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kGolden = fs::path(IMPOSTOR_TEST_DATA_DIR) / ".." / "golden" / "export";
+const fs::path kGolden = testing_util::GoldenExportDir();
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_util::ReadWholeFile;
 
-// The golden finding input (tests/golden/export/ocsf_finding/input.jsonl) as Findings.
+// The golden finding input as Findings.
 std::vector<Finding> GoldenFindings() {
   std::vector<Finding> out;
-  simdjson::dom::parser parser;
-  std::istringstream lines(Slurp(kGolden / "ocsf_finding" / "input.jsonl"));
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    simdjson::dom::element e = parser.parse(line);
-    Finding f;
-    f.detector = std::string(std::string_view(e["detector"]));
-    f.key = std::string(std::string_view(e["key"]));
-    f.entity_type = std::string(std::string_view(e["entity_type"]));
-    f.entity = std::string(std::string_view(e["entity"]));
-    f.org = std::string(std::string_view(e["org"]));
-    f.severity = SeverityFromName(std::string(std::string_view(e["severity"])));
-    f.confidence = double(e["confidence"]);
-    f.first_seen = int64_t(e["first_seen"]);
-    f.last_seen = int64_t(e["last_seen"]);
-    f.count = static_cast<uint32_t>(uint64_t(e["count"]));
-    f.title = std::string(std::string_view(e["title"]));
-    f.explanation = std::string(std::string_view(e["explanation"]));
-    for (simdjson::dom::element ev : e["evidence"].get_array()) {
-      simdjson::dom::element data;
-      std::string json = ev["data"].get(data) == simdjson::SUCCESS ? simdjson::minify(data)
-                                                                  : std::string(std::string_view(ev["text"]));
-      f.evidence.push_back({std::string(std::string_view(ev["kind"])), json});
-    }
-    f.attributes_json = simdjson::minify(e["attributes"]);
-    for (simdjson::dom::element r : e["related"].get_array()) f.related.emplace_back(std::string_view(r));
-    out.push_back(std::move(f));
-  }
+  for (testing_util::GoldenFinding& g : testing_util::ReadGoldenFindings()) out.push_back(std::move(g.finding));
   return out;
 }
 
 void CompareGolden(const fs::path& path, const std::string& actual) {
   if (std::getenv("IMPOSTOR_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;
-  EXPECT_EQ(actual, Slurp(path)) << "regenerate " << path << " with IMPOSTOR_UPDATE_GOLDEN=1 after checking the difference";
+  EXPECT_EQ(actual, ReadWholeFile(path)) << "regenerate " << path << " with IMPOSTOR_UPDATE_GOLDEN=1 after checking the difference";
 }
 
 TEST(CefTest, HeaderEscaping) {

@@ -1,9 +1,9 @@
 #include "export/stix_bundle.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "intel/hashing.h"
 
 namespace impostor {
@@ -74,10 +74,7 @@ Result<std::string> StixBundleJson(const std::vector<SharedPersona>& input, cons
   if (tlp == nullptr) {
     return Status::InvalidArgument("--tlp takes clear, green, amber, amber+strict or red, not '" + options.tlp + "'");
   }
-  const TimeMs now = options.now_ms > 0 ? options.now_ms
-                                        : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
+  const TimeMs now = FixedOrWallClockMs(options.now_ms);
   const bool hashed = !options.hmac_key_id.empty();
   std::vector<SharedPersona> personas = input;
   std::sort(personas.begin(), personas.end(), [](const SharedPersona& a, const SharedPersona& b) { return a.id < b.id; });

@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -30,6 +29,7 @@
 
 #include "common/crash_point.h"
 #include "common/json_writer.h"
+#include "common/time.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -142,9 +142,7 @@ constexpr std::array<const char*, 7> kRequiredTables = {"schema_version", "findi
                                                          "verdicts", "indicators", "hmac_keys"};
 
 TimeMs NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return WallClockMs();
 }
 
 // Owns one prepared statement; Reset() makes it ready for the next use.
