@@ -409,7 +409,7 @@ Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
   auto enricher = Enricher::Open(config.enrich);
   if (!enricher.ok()) return enricher.status();
-  auto store = OpenSqliteStore(options.db_path);
+  auto store = OpenStore(options.db_path);
   if (!store.ok()) return store.status();
 
   auto started = std::chrono::steady_clock::now();
@@ -530,7 +530,8 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
   // Damaged state decodes to errors that cannot know the file; name it.
   auto naming_store = [&](const Status& st) {
-    return st.message().find(options.db_path) == std::string::npos ? st.WithContext(options.db_path) : st;
+    const std::string name = StoreName(options.db_path);
+    return st.message().find(name) == std::string::npos ? st.WithContext(name) : st;
   };
   IMPOSTOR_RETURN_IF_ERROR(naming_store(DetectSignIns(sorter, config, **store, summary, result)));
   ScanStats& stats = result.stats;
