@@ -119,7 +119,7 @@ for kind in sqlite postgres; do
   "$IMPOSTOR" findings --db "$db" --entity "$entity" --json --limit 0 >"$W/entity.$kind" 2>&1 ||
     fail "findings --entity on $kind: $(cat "$W/entity.$kind")"
   "$IMPOSTOR" watchlist list --db "$db" --json >"$W/watchlist.$kind" 2>&1 || fail "watchlist list on $kind: $(cat "$W/watchlist.$kind")"
-  "$IMPOSTOR" export stix --db "$db" --out "$W/stix.$kind" >"$W/stix.$kind.err" 2>&1 ||
+  "$IMPOSTOR" export stix --db "$db" --min-risk 0 --out "$W/stix.$kind" >"$W/stix.$kind.err" 2>&1 ||
     fail "export stix on $kind: $(cat "$W/stix.$kind.err")"
 done
 [ "$(wc -l <"$W/entity.sqlite")" -eq "$(wc -l <"$W/entity.postgres")" ] || fail "findings --entity differ between the stores"

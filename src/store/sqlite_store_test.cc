@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <thread>
@@ -27,6 +28,7 @@ namespace fs = std::filesystem;
 // SQLite and once on PostgreSQL (a real server, PgTestServer); TEST_F(SqliteStoreTest,
 // …) cases are about SQLite files (damaged bytes, WAL, paths) and run on SQLite only.
 enum class Backend { kSqlite, kPostgres };
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kSqlite ? "sqlite" : "postgres"); }
 
 class StoreTestBase : public ::testing::Test {
  protected:
