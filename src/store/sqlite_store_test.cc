@@ -364,6 +364,14 @@ TEST_P(StoreTest, StateSavesLoadsAndReplaces) {
   size_t none = 0;
   ASSERT_TRUE(store->LoadState("nobody", [&](std::string_view, std::string_view) { ++none; }).ok());
   EXPECT_EQ(none, 0u);
+  // An entity given twice in one call keeps its last blob.
+  ASSERT_TRUE(store->SaveState("twice", {{"a", "1"}, {"b", "x"}, {"a", "2"}}).ok());
+  std::map<std::string, std::string> twice;
+  ASSERT_TRUE(store
+                  ->LoadState("twice",
+                              [&](std::string_view e, std::string_view b) { twice[std::string(e)] = std::string(b); })
+                  .ok());
+  EXPECT_EQ(twice, (std::map<std::string, std::string>{{"a", "2"}, {"b", "x"}}));
 }
 
 TEST_P(StoreTest, ReopenKeepsEverything) {
