@@ -124,6 +124,15 @@ for kind in sqlite postgres; do
 done
 [ "$(wc -l <"$W/entity.sqlite")" -eq "$(wc -l <"$W/entity.postgres")" ] || fail "findings --entity differ between the stores"
 cmp -s "$W/watchlist.sqlite" "$W/watchlist.postgres" || fail "watchlist list differs between the stores"
+# The shared STIX bundles hold the same objects (ids and times are of the export).
+python3 - "$W/stix.sqlite" "$W/stix.postgres" <<'PY' || fail "export stix differs between the stores"
+import json, sys
+def shape(path):
+    return sorted((o.get("type"), o.get("name", ""), o.get("pattern", "")) for o in json.load(open(path)).get("objects", []))
+a, b = shape(sys.argv[1]), shape(sys.argv[2])
+assert a, "no STIX objects"
+assert a == b, (len(a), len(b))
+PY
 grep -q "confirmed" "$W/verdict.postgres" || fail "verdict on PostgreSQL printed no verdict: $(cat "$W/verdict.postgres")"
 
 # A URL that reaches no server: a clear error naming it, without the password.
