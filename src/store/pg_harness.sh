@@ -63,6 +63,8 @@ STATE="${2:-}"
 
 case "$cmd" in
 start)
+  # A server an interrupted run left behind is stopped first.
+  [ -f "$STATE/data" ] && "$0" stop "$STATE"
   rm -rf "$STATE"
   mkdir -p "$STATE"
   BIN="$(pg_bin)"
@@ -76,7 +78,10 @@ start)
     command -v runuser >/dev/null 2>&1 || command -v setpriv >/dev/null 2>&1 ||
       skip "running as root without runuser or setpriv to run the server as '$SERVER_USER' (initdb refuses root)"
   fi
-  DATA="$(mktemp -d "${TMPDIR:-/tmp}/impostor-pg.XXXXXX")"
+  # The server's user must reach the folder: as root, $TMPDIR may be private.
+  BASE="${TMPDIR:-/tmp}"
+  as_server_user test -x "$BASE" 2>/dev/null || BASE=/tmp
+  DATA="$(mktemp -d "$BASE/impostor-pg.XXXXXX")"
   echo "$DATA" >"$STATE/data"
   echo "$BIN" >"$STATE/bin"
   echo "$SERVER_USER" >"$STATE/user"
