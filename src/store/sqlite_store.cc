@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "common/crash_point.h"
@@ -527,7 +528,15 @@ Status SqliteStore::Init() {
   // WAL lets readers run while a scan writes; NORMAL sync is durable at every
   // checkpoint and cannot corrupt the file, it may only lose the last commits on
   // power loss, which a rerun of the scan restores.
-  IMPOSTOR_RETURN_IF_ERROR(Exec("PRAGMA journal_mode = WAL", "opening the store"));
+  // Switching a new file to WAL needs it to itself and SQLite answers BUSY at
+  // once, without the busy handler, when another process opens it at the same
+  // moment: wait for that one as the busy timeout would.
+  for (int waited_ms = 0;; waited_ms += 10) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xFF) != SQLITE_BUSY || waited_ms >= kBusyTimeoutMs) return Error(rc, "opening the store");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   IMPOSTOR_RETURN_IF_ERROR(Exec("PRAGMA synchronous = NORMAL", "opening the store"));
   IMPOSTOR_RETURN_IF_ERROR(Migrate());
 

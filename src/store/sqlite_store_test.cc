@@ -169,6 +169,24 @@ TEST_P(StoreTest, NewStoreGetsLatestSchema) {
   EXPECT_EQ(Raw("new.db", "SELECT count(*) FROM schema_version"), "1");
 }
 
+// Several processes opening a new store at once migrate it once between them.
+TEST_P(StoreTest, ConcurrentOpensMigrateOnce) {
+  const std::string where = Where("s.db");
+  constexpr int kOpeners = 4;
+  std::vector<Status> results(kOpeners);
+  std::vector<std::thread> openers;
+  for (int i = 0; i < kOpeners; ++i) {
+    openers.emplace_back([&, i] {
+      auto r = OpenStore(where);
+      results[i] = r.ok() ? Status::OK() : r.status();
+    });
+  }
+  for (std::thread& t : openers) t.join();
+  for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Raw("s.db", "SELECT count(*) FROM schema_version"), "1");
+  EXPECT_EQ(Raw("s.db", "SELECT version FROM schema_version"), "2");
+}
+
 TEST_F(SqliteStoreTest, NewFileUsesWal) {
   ASSERT_NE(Open("new.db"), nullptr);
   EXPECT_EQ(Raw("new.db", "PRAGMA journal_mode"), "wal");
