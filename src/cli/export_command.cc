@@ -136,7 +136,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
     ctx.exit_code = code;
   };
   if (!IsTlpLevel(a.tlp)) return fail(kExitUsage, "--tlp takes clear, green, amber, amber+strict or red, not '" + a.tlp + "'");
-  if (access(a.db.c_str(), F_OK) != 0) return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
+  if (!IsPostgresUrl(a.db) && access(a.db.c_str(), F_OK) != 0) return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
   HmacKey key;
   if (!a.key_file.empty()) {
     auto k = ReadHmacKeyFile(a.key_file);
@@ -153,7 +153,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
       if (!st.ok()) return fail(ExitFor(st), st.message());
     }
   }
-  auto store = OpenSqliteStore(a.db);
+  auto store = OpenStore(a.db);
   if (!store.ok()) return fail(kExitInputError, store.status().message());
   ShareSelection sel;
   sel.persona = a.persona;
@@ -192,7 +192,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
 }
 
 void AddShareOptions(CLI::App* cmd, ShareArgs& a) {
-  cmd->add_option("--db", a.db, "SQLite store the scans wrote")->capture_default_str();
+  cmd->add_option("--db", a.db, "Store the scans wrote: a SQLite file or a postgresql://USER@HOST:PORT/DB URL")->capture_default_str();
   cmd->add_option("--persona", a.persona, "Share this persona (id from persona.reuse / risk.persona findings) or account");
   cmd->add_option("--case", a.finding_key, "Share the personas and accounts one finding names (its key, finding_info.uid)");
   cmd->add_option("--min-risk", a.min_risk, "Share every persona and account with a risk score of at least this (0-100)");

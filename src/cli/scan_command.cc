@@ -180,7 +180,7 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
     // People records first: they say who employs an account; logs only fill in.
     for (const auto& [account, org] : result->account_orgs) context.SetTenant(account, org);
     context.LearnTenants(result->findings);
-    if (auto store = OpenSqliteStore(a.db); store.ok()) {
+    if (auto store = OpenStore(a.db); store.ok()) {
       Status loaded = context.LoadFromStore(**store, result->findings);
       if (!loaded.ok()) std::fprintf(stderr, "impostor: %s (OCSF written without store times)\n", loaded.message().c_str());
     }
@@ -226,7 +226,7 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
                  GroupThousands(secs > 0 ? static_cast<uint64_t>(s.signins / secs) : 0).c_str(),
                  GroupThousands(s.rejected).c_str(), GroupThousands(s.skipped).c_str(),
                  static_cast<unsigned long long>(s.findings_new), static_cast<unsigned long long>(s.findings_updated),
-                 a.db.c_str());
+                 StoreName(a.db).c_str());
     if (s.sort_runs_spilled > 0)
       std::fprintf(stderr, "impostor: sign-ins put in time order through %llu sorted runs on disk (%.1f MB; --sort-memory-mb sets the memory)\n",
                    static_cast<unsigned long long>(s.sort_runs_spilled), s.sort_bytes_spilled / 1e6);
@@ -270,7 +270,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
                   "(CSV/JSON lines with record_id), osquery/Defender/MDM device data, MFA registrations; "
                   ".gz too; - for stdin (sign-ins)")
       ->required();
-  cmd->add_option("--db", args->db, "SQLite store of findings and per-account state (created if missing)")
+  cmd->add_option("--db", args->db, "Store of findings and per-account state: a SQLite file (created if missing) or a postgresql://USER@HOST:PORT/DB URL (an existing database; tables created on first use)")
       ->capture_default_str();
   cmd->add_option("--out,-o", args->out, "Write every finding as OCSF Detection Finding JSON lines to FILE (- = stdout)");
   cmd->add_option("--config,-c", args->config, "YAML config (see config/impostor.yaml for every key and default)");
@@ -304,6 +304,8 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       "  az rest ... | impostor scan --json -              Graph JSON from stdin, OCSF on stdout\n"
       "  impostor scan --db daily.db day1.jsonl && impostor scan --db daily.db day2.jsonl\n"
       "                                                    day 2 continues where day 1 stopped\n"
+      "  impostor scan --db postgresql://soc@db.example:5432/impostor signins/*.jsonl\n"
+      "                                                    a team's store on PostgreSQL (password: PGPASSWORD)\n"
       "  impostor scan --format csv --config map.yaml vpn_logins.csv\n"
       "  impostor scan --config impostor.yaml signins/*.jsonl people.csv devices/*.jsonl mfa/*.jsonl\n"
       "  impostor scan world/signins/* world/devices/* world/people.csv   scored by the shipped model\n"
@@ -387,7 +389,7 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("findings", "Show the findings kept in a store");
-  cmd->add_option("--db", a->db, "SQLite store")->capture_default_str();
+  cmd->add_option("--db", a->db, "Store: a SQLite file or a postgresql:// URL")->capture_default_str();
   cmd->add_option("--detector", a->detector, "Only this detector id");
   cmd->add_option("--entity", a->entity, "Only this account / device / cluster");
   cmd->add_option("--min-severity", a->min_severity, "info, low, medium, high or critical");
@@ -398,12 +400,12 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
       "Examples:\n  impostor findings --min-severity high\n  impostor findings --entity alice@contoso.com --json\n"
       "  impostor findings --detector risk.persona --limit 10 --table | less");
   cmd->callback([a, &ctx] {
-    if (access(a->db.c_str(), F_OK) != 0) {
+    if (!IsPostgresUrl(a->db) && access(a->db.c_str(), F_OK) != 0) {
       std::fprintf(stderr, "impostor: no store at %s; run 'impostor scan --db %s ...' first\n", a->db.c_str(), a->db.c_str());
       ctx.exit_code = kExitInputError;
       return;
     }
-    auto store = OpenSqliteStore(a->db);
+    auto store = OpenStore(a->db);
     if (!store.ok()) {
       std::fprintf(stderr, "impostor: %s\n", store.status().message().c_str());
       ctx.exit_code = kExitInputError;

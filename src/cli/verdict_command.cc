@@ -38,10 +38,10 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
   if (a.keys.empty() && a.entity.empty()) {
     return fail(kExitUsage, "name the findings: their keys (finding_info.uid in `impostor findings --json`) or --entity");
   }
-  if (access(a.db.c_str(), F_OK) != 0) {
+  if (!IsPostgresUrl(a.db) && access(a.db.c_str(), F_OK) != 0) {
     return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
   }
-  auto store = OpenSqliteStore(a.db);
+  auto store = OpenStore(a.db);
   if (!store.ok()) return fail(kExitInputError, store.status().ToString());
 
   std::vector<std::string> keys = a.keys;
@@ -53,7 +53,7 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
     if (!found.ok()) return fail(kExitInputError, found.status().ToString());
     if (found->empty()) {
       return fail(kExitInputError, "no finding on " + a.entity + (a.detector.empty() ? "" : " from " + a.detector) +
-                                       " in " + a.db + "; `impostor findings --entity " + a.entity + "` lists them");
+                                       " in " + StoreName(a.db) + "; `impostor findings --entity " + a.entity + "` lists them");
     }
     for (const Finding& f : *found) keys.push_back(f.key);
   }
@@ -80,7 +80,7 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
   for (const std::string& key : keys) std::printf("%s\t%s\n", VerdictKindName(kind), key.c_str());
   if (ctx.stderr_is_tty) {
     std::fprintf(stderr, "impostor verdict: recorded %zu verdict%s in %s; `impostor train --store %s` learns from them\n",
-                 keys.size(), keys.size() == 1 ? "" : "s", a.db.c_str(), a.db.c_str());
+                 keys.size(), keys.size() == 1 ? "" : "s", StoreName(a.db).c_str(), StoreName(a.db).c_str());
   }
 }
 
@@ -93,7 +93,7 @@ void RegisterVerdictCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("keys", a->keys, "Finding keys (finding_info.uid of `impostor findings --json`)");
   cmd->add_option("--entity", a->entity, "Every finding on this account, device, persona or cluster");
   cmd->add_option("--detector", a->detector, "With --entity: only this detector's findings");
-  cmd->add_option("--db", a->db, "SQLite store")->capture_default_str();
+  cmd->add_option("--db", a->db, "Store: a SQLite file or a postgresql:// URL")->capture_default_str();
   cmd->add_option("--analyst", a->analyst, "Who judged (default: $USER)");
   cmd->add_option("--note", a->note, "Why, in a sentence");
   cmd->footer(

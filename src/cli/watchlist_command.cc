@@ -52,7 +52,7 @@ void RunAdd(const AddArgs& a, CommandContext& ctx) {
     }
     parsed.push_back(std::move(r).value());
   }
-  auto store = OpenSqliteStore(a.db);
+  auto store = OpenStore(a.db);
   if (!store.ok()) return fail(kExitInputError, store.status().message());
   if (options.key) {
     Status st = (*store)->AddHmacKey(key.id, key.bytes);
@@ -70,13 +70,13 @@ void RunAdd(const AddArgs& a, CommandContext& ctx) {
 }
 
 void RunList(const std::string& db, bool json, CommandContext& ctx) {
-  if (access(db.c_str(), F_OK) != 0) {
+  if (!IsPostgresUrl(db) && access(db.c_str(), F_OK) != 0) {
     std::fprintf(stderr, "impostor watchlist: no store at %s; `impostor watchlist add --db %s FILE` creates one\n",
                  db.c_str(), db.c_str());
     ctx.exit_code = kExitInputError;
     return;
   }
-  auto store = OpenSqliteStore(db);
+  auto store = OpenStore(db);
   if (!store.ok()) {
     std::fprintf(stderr, "impostor watchlist: %s\n", store.status().message().c_str());
     ctx.exit_code = kExitInputError;
@@ -122,7 +122,7 @@ void RegisterWatchlistCommand(CLI::App& app, CommandContext& ctx) {
   auto a = std::make_shared<AddArgs>();
   CLI::App* add = cmd->add_subcommand("add", "Import a STIX 2.1 bundle, a MISP event or a CSV (kind,value[,source])");
   add->add_option("files", a->files, "Watchlist files (.json STIX bundle or MISP event, .csv)")->required();
-  add->add_option("--db", a->db, "SQLite store (created if missing)")->capture_default_str();
+  add->add_option("--db", a->db, "Store: a SQLite file (created if missing) or a postgresql:// URL")->capture_default_str();
   add->add_option("--source", a->source,
                   "Who shared it (default: the bundle's producer identity, the MISP event's org, else the file name)");
   add->add_option("--hmac-key-file", a->key_file,
@@ -144,7 +144,7 @@ void RegisterWatchlistCommand(CLI::App& app, CommandContext& ctx) {
   auto db = std::make_shared<std::string>("impostor.db");
   auto json = std::make_shared<bool>(false);
   CLI::App* list = cmd->add_subcommand("list", "Show the indicators the store holds");
-  list->add_option("--db", *db, "SQLite store")->capture_default_str();
+  list->add_option("--db", *db, "Store: a SQLite file or a postgresql:// URL")->capture_default_str();
   list->add_flag("--json", *json, "One JSON object per indicator");
   list->footer("Examples:\n  impostor watchlist list\n  impostor watchlist list --json | jq -r .value");
   list->callback([db, json, &ctx] { RunList(*db, *json, ctx); });

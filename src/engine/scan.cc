@@ -402,7 +402,7 @@ Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
   auto enricher = Enricher::Open(config.enrich);
   if (!enricher.ok()) return enricher.status();
-  auto store = OpenSqliteStore(options.db_path);
+  auto store = OpenStore(options.db_path);
   if (!store.ok()) return store.status();
 
   auto started = std::chrono::steady_clock::now();

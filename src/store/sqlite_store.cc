@@ -15,7 +15,6 @@
 // in one IMMEDIATE transaction, so two processes opening a new file at once do not
 // both migrate it.
 #include <sqlite3.h>
-#include <simdjson.h>
 
 #include <sys/stat.h>
 
@@ -25,11 +24,12 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "common/crash_point.h"
-#include "common/json_writer.h"
 #include "common/time.h"
+#include "store/finding_codec.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -140,10 +140,6 @@ constexpr int kLatestVersion = kMigrations.back().version;
 // The tables a store of the latest version must have.
 constexpr std::array<const char*, 7> kRequiredTables = {"schema_version", "findings", "detector_state", "runs",
                                                          "verdicts", "indicators", "hmac_keys"};
-
-TimeMs NowMs() {
-  return WallClockMs();
-}
 
 // Owns one prepared statement; Reset() makes it ready for the next use.
 class Statement {
@@ -293,11 +289,6 @@ class SqliteStore final : public Store {
   Status Migrate();
   Status ReadFindingRow(const Statement& s, Finding* f);
   Status UpsertLocked(Finding& finding, bool* created);
-  std::string EncodeEvidence(const std::vector<Evidence>& evidence);
-  Status DecodeEvidence(std::string_view json, const std::string& key, std::vector<Evidence>* out);
-  Status DecodeRelated(std::string_view json, const std::string& key, std::vector<std::string>* out);
-  // Copies `json` into a padded buffer that simdjson On-Demand can read.
-  simdjson::padded_string_view Padded(std::string_view json);
 
   // Runs `body` inside a transaction unless the caller already opened one.
   template <typename Body>
@@ -322,9 +313,7 @@ class SqliteStore final : public Store {
   Statement get_finding_, insert_finding_, update_finding_, save_state_, load_state_, insert_run_, insert_verdict_,
       verdicts_one_, verdicts_all_, finding_exists_, finding_times_, insert_indicator_, query_indicators_,
       insert_key_, query_keys_;
-  simdjson::ondemand::parser ondemand_;
-  simdjson::dom::parser validator_;
-  std::string pad_buffer_;
+  FindingCodec codec_;
   std::string scratch_;
 };
 
@@ -524,7 +513,15 @@ Status SqliteStore::Init() {
   // WAL lets readers run while a scan writes; NORMAL sync is durable at every
   // checkpoint and cannot corrupt the file, it may only lose the last commits on
   // power loss, which a rerun of the scan restores.
-  IMPOSTOR_RETURN_IF_ERROR(Exec("PRAGMA journal_mode = WAL", "opening the store"));
+  // Switching a new file to WAL needs it to itself and SQLite answers BUSY at
+  // once, without the busy handler, when another process opens it at the same
+  // moment: wait for that one as the busy timeout would.
+  for (int waited_ms = 0;; waited_ms += 10) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xFF) != SQLITE_BUSY || waited_ms >= kBusyTimeoutMs) return Error(rc, "opening the store");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   IMPOSTOR_RETURN_IF_ERROR(Exec("PRAGMA synchronous = NORMAL", "opening the store"));
   IMPOSTOR_RETURN_IF_ERROR(Migrate());
 
@@ -572,99 +569,6 @@ Status SqliteStore::Init() {
   return Status::OK();
 }
 
-simdjson::padded_string_view SqliteStore::Padded(std::string_view json) {
-  if (pad_buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {
-    pad_buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
-  }
-  std::memcpy(pad_buffer_.data(), json.data(), json.size());
-  return simdjson::padded_string_view(pad_buffer_.data(), json.size(), pad_buffer_.size());
-}
-
-// Evidence is stored as [{"kind":K,"data":{...}}]; `data` is the detector's JSON
-// object verbatim, so it reads back byte for byte (MergeFinding compares evidence
-// by text). Text that is not a JSON object is kept as a string: {"kind":K,"text":"..."}.
-std::string SqliteStore::EncodeEvidence(const std::vector<Evidence>& evidence) {
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginArray();
-  for (const Evidence& e : evidence) {
-    w.BeginObject();
-    w.Field("kind", e.kind);
-    simdjson::dom::element parsed;
-    const bool is_object = validator_.parse(e.json).get(parsed) == simdjson::SUCCESS && parsed.is_object();
-    if (is_object) {
-      w.RawField("data", e.json);
-    } else {
-      w.Field("text", e.json);
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  return out;
-}
-
-Status SqliteStore::DecodeEvidence(std::string_view json, const std::string& key, std::vector<Evidence>* out) {
-  out->clear();
-  const auto bad = [&](const char* what) {
-    return Status::Corruption(path_ + ": finding '" + key + "' has unreadable evidence (" + what +
-                              "); restore the store from a backup or pass a new --db path");
-  };
-  simdjson::ondemand::document doc;
-  if (ondemand_.iterate(Padded(json)).get(doc) != simdjson::SUCCESS) return bad("not JSON");
-  simdjson::ondemand::array arr;
-  if (doc.get_array().get(arr) != simdjson::SUCCESS) return bad("not an array");
-  for (auto item : arr) {
-    simdjson::ondemand::object obj;
-    if (item.get_object().get(obj) != simdjson::SUCCESS) return bad("an item is not an object");
-    Evidence e;
-    bool has_body = false;
-    for (auto field : obj) {
-      std::string_view name;
-      if (field.unescaped_key().get(name) != simdjson::SUCCESS) return bad("bad key");
-      if (name == "kind") {
-        std::string_view v;
-        if (field.value().get_string().get(v) != simdjson::SUCCESS) return bad("kind is not a string");
-        e.kind = std::string(v);
-      } else if (name == "data") {
-        simdjson::ondemand::object data;
-        std::string_view raw;
-        if (field.value().get_object().get(data) != simdjson::SUCCESS || data.raw_json().get(raw) != simdjson::SUCCESS) {
-          return bad("data is not an object");
-        }
-        e.json = std::string(raw);
-        has_body = true;
-      } else if (name == "text") {
-        std::string_view v;
-        if (field.value().get_string().get(v) != simdjson::SUCCESS) return bad("text is not a string");
-        e.json = std::string(v);
-        has_body = true;
-      }
-    }
-    if (!has_body) return bad("an item has neither data nor text");
-    out->push_back(std::move(e));
-  }
-  return Status::OK();
-}
-
-Status SqliteStore::DecodeRelated(std::string_view json, const std::string& key, std::vector<std::string>* out) {
-  out->clear();
-  const auto bad = [&]() {
-    return Status::Corruption(path_ + ": finding '" + key +
-                              "' has an unreadable related list; restore the store from a backup or pass a new --db "
-                              "path");
-  };
-  simdjson::ondemand::document doc;
-  if (ondemand_.iterate(Padded(json)).get(doc) != simdjson::SUCCESS) return bad();
-  simdjson::ondemand::array arr;
-  if (doc.get_array().get(arr) != simdjson::SUCCESS) return bad();
-  for (auto item : arr) {
-    std::string_view v;
-    if (item.get_string().get(v) != simdjson::SUCCESS) return bad();
-    out->emplace_back(v);
-  }
-  return Status::OK();
-}
-
 Status SqliteStore::ReadFindingRow(const Statement& s, Finding* f) {
   f->key = std::string(s.ColText(0));
   f->detector = std::string(s.ColText(1));
@@ -680,8 +584,8 @@ Status SqliteStore::ReadFindingRow(const Statement& s, Finding* f) {
   f->title = std::string(s.ColText(10));
   f->explanation = std::string(s.ColText(11));
   f->attributes_json = std::string(s.ColText(12));
-  IMPOSTOR_RETURN_IF_ERROR(DecodeEvidence(s.ColText(13), f->key, &f->evidence));
-  return DecodeRelated(s.ColText(14), f->key, &f->related);
+  IMPOSTOR_RETURN_IF_ERROR(codec_.DecodeEvidence(s.ColText(13), path_, f->key, &f->evidence));
+  return codec_.DecodeRelated(s.ColText(14), path_, f->key, &f->related);
 }
 
 Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
@@ -702,14 +606,8 @@ Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
   }
   Statement& s = exists ? update_finding_ : insert_finding_;
   ResetOnExit reset(s);
-  const std::string evidence = EncodeEvidence(finding.evidence);
-  std::string related;
-  {
-    JsonWriter w(&related);
-    w.BeginArray();
-    for (const std::string& r : finding.related) w.String(r);
-    w.EndArray();
-  }
+  const std::string evidence = codec_.EncodeEvidence(finding.evidence);
+  const std::string related = FindingCodec::EncodeRelated(finding.related);
   s.Text(1, finding.key);
   s.Text(2, finding.detector);
   s.Text(3, finding.entity_type);
@@ -725,7 +623,7 @@ Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
   s.Text(13, finding.attributes_json.empty() ? std::string_view("{}") : std::string_view(finding.attributes_json));
   s.Text(14, evidence);
   s.Text(15, related);
-  s.Int(16, NowMs());
+  s.Int(16, WallClockMs());
   const int rc = s.Step();
   if (rc != SQLITE_DONE) return Error(rc, "writing finding '" + finding.key + "'");
   if (created) *created = !exists;

@@ -3,13 +3,20 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
+#include <thread>
 
+#include "store/pg_harness.h"
+#include "store/postgres_store.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -17,24 +24,105 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SqliteStoreTest : public ::testing::Test {
+// The store suite runs on both stores: TEST_P(StoreTest, …) cases run once on
+// SQLite and once on PostgreSQL (a real server, PgTestServer); TEST_F(SqliteStoreTest,
+// …) cases are about SQLite files (damaged bytes, WAL, paths) and run on SQLite only.
+enum class Backend { kSqlite, kPostgres };
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kSqlite ? "sqlite" : "postgres"); }
+
+class StoreTestBase : public ::testing::Test {
  protected:
+  virtual Backend backend() const = 0;
+
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("impostor_store_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    dir_ = fs::path(::testing::TempDir()) / ("impostor_store_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    if (backend() == Backend::kPostgres) {
+      server_ = &PgTestServer::Shared();
+      if (!server_->available()) GTEST_SKIP() << "PostgreSQL: " << server_->skip_reason();
+    }
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    for (const auto& [name, db] : databases_) EXPECT_TRUE(server_->DropDatabase(db).ok()) << db;
+  }
 
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
+  // What --db would be for the store `name`: a file in the test's folder, or a
+  // database of the test server (made on first use).
+  std::string Where(const std::string& name) {
+    if (backend() == Backend::kSqlite) return Path(name);
+    auto it = databases_.find(name);
+    if (it == databases_.end()) {
+      const std::string db = "t" + std::to_string(::getpid()) + "_" + std::to_string(databases_.size());
+      Status st = server_->CreateDatabase(db);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      it = databases_.emplace(name, db).first;
+    }
+    return server_->Url(it->second);
+  }
+  // How errors name the store `name`: its path, or its URL without the password.
+  std::string Label(const std::string& name) {
+    return backend() == Backend::kSqlite ? Path(name) : RedactPostgresUrl(Where(name));
+  }
+
   std::unique_ptr<Store> Open(const std::string& name) {
-    auto r = OpenSqliteStore(Path(name));
+    auto r = OpenStore(Where(name));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? std::move(r).value() : nullptr;
   }
+
+  // Runs SQL on a store directly, outside impostor, on a connection of its own;
+  // returns the first column of the first row of the last statement as text.
+  std::string Raw(const std::string& name, const std::string& sql) {
+    if (backend() == Backend::kPostgres) {
+      const std::string url = Where(name);
+      auto r = server_->Query(url.substr(url.rfind('/') + 1), sql);
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      return r.ok() ? *r : "";
+    }
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(Path(name).c_str(), &db), SQLITE_OK);
+    std::string out;
+    const char* rest = sql.c_str();
+    while (rest && *rest) {
+      sqlite3_stmt* s = nullptr;
+      EXPECT_EQ(sqlite3_prepare_v2(db, rest, -1, &s, &rest), SQLITE_OK) << sqlite3_errmsg(db);
+      if (s == nullptr) break;
+      const int rc = sqlite3_step(s);
+      EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
+      if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+
+  fs::path dir_;
+  PgTestServer* server_ = nullptr;
+  std::map<std::string, std::string> databases_;  // store name -> database
+};
+
+class StoreTest : public StoreTestBase, public ::testing::WithParamInterface<Backend> {
+ protected:
+  Backend backend() const override { return GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kSqlite ? "sqlite" : "postgres";
+                         });
+
+class SqliteStoreTest : public StoreTestBase {
+ protected:
+  Backend backend() const override { return Backend::kSqlite; }
 
   // Runs SQL on a store file directly, outside impostor.
   static void RawExec(const std::string& path, const std::string& sql) {
@@ -45,8 +133,11 @@ class SqliteStoreTest : public ::testing::Test {
     sqlite3_free(err);
     sqlite3_close(db);
   }
+};
 
-  fs::path dir_;
+class PostgresStoreTest : public StoreTestBase {
+ protected:
+  Backend backend() const override { return Backend::kPostgres; }
 };
 
 Finding MakeFinding(const std::string& detector, const std::string& entity, const std::string& window,
@@ -68,23 +159,37 @@ Finding MakeFinding(const std::string& detector, const std::string& entity, cons
   return f;
 }
 
-TEST_F(SqliteStoreTest, NewFileGetsLatestSchema) {
+TEST_P(StoreTest, NewStoreGetsLatestSchema) {
   auto store = Open("new.db");
   ASSERT_NE(store, nullptr);
   store.reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path("new.db").c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version WHERE application='impostor'", -1, &s, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(s, 0), 2);
-  sqlite3_finalize(s);
-  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "wal");
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  EXPECT_EQ(Raw("new.db", "SELECT version FROM schema_version WHERE application='impostor'"), "2");
+  // Opening again migrates nothing and keeps the version.
+  ASSERT_NE(Open("new.db"), nullptr);
+  EXPECT_EQ(Raw("new.db", "SELECT count(*) FROM schema_version"), "1");
+}
+
+// Several processes opening a new store at once migrate it once between them.
+TEST_P(StoreTest, ConcurrentOpensMigrateOnce) {
+  const std::string where = Where("s.db");
+  constexpr int kOpeners = 4;
+  std::vector<Status> results(kOpeners);
+  std::vector<std::thread> openers;
+  for (int i = 0; i < kOpeners; ++i) {
+    openers.emplace_back([&, i] {
+      auto r = OpenStore(where);
+      results[i] = r.ok() ? Status::OK() : r.status();
+    });
+  }
+  for (std::thread& t : openers) t.join();
+  for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Raw("s.db", "SELECT count(*) FROM schema_version"), "1");
+  EXPECT_EQ(Raw("s.db", "SELECT version FROM schema_version"), "2");
+}
+
+TEST_F(SqliteStoreTest, NewFileUsesWal) {
+  ASSERT_NE(Open("new.db"), nullptr);
+  EXPECT_EQ(Raw("new.db", "PRAGMA journal_mode"), "wal");
 }
 
 TEST_F(SqliteStoreTest, MigratesAnEmptyFile) {
@@ -98,7 +203,7 @@ TEST_F(SqliteStoreTest, MigratesAnEmptyFile) {
   EXPECT_TRUE(created);
 }
 
-TEST_F(SqliteStoreTest, UpsertCreatesThenMergesWithoutDuplicates) {
+TEST_P(StoreTest, UpsertCreatesThenMergesWithoutDuplicates) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   Finding first = MakeFinding("signin.impossible_travel", "alice@contoso.com", "2024-06-10", Severity::kMedium,
@@ -151,7 +256,7 @@ TEST_F(SqliteStoreTest, UpsertCreatesThenMergesWithoutDuplicates) {
   EXPECT_EQ(one->severity, Severity::kHigh);
 }
 
-TEST_F(SqliteStoreTest, EvidenceKeepsTextAndOddValues) {
+TEST_P(StoreTest, EvidenceKeepsTextAndOddValues) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   Finding f = MakeFinding("signin.anonymizer", "zoë@contoso.com", "w", Severity::kLow, 1, 1);
@@ -172,7 +277,7 @@ TEST_F(SqliteStoreTest, EvidenceKeepsTextAndOddValues) {
   EXPECT_EQ(got->attributes_json, "{}");
 }
 
-TEST_F(SqliteStoreTest, QueryFiltersOrdersAndLimits) {
+TEST_P(StoreTest, QueryFiltersOrdersAndLimits) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Begin().ok());
@@ -232,7 +337,7 @@ TEST_F(SqliteStoreTest, QueryFiltersOrdersAndLimits) {
   EXPECT_EQ(store->GetFinding("no such key").status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, RollbackDiscardsUpserts) {
+TEST_P(StoreTest, RollbackDiscardsUpserts) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Begin().ok());
@@ -245,7 +350,7 @@ TEST_F(SqliteStoreTest, RollbackDiscardsUpserts) {
   EXPECT_EQ(store->UpsertFinding(no_key, &created).code(), Status::Code::kInvalidArgument);
 }
 
-TEST_F(SqliteStoreTest, StateSavesLoadsAndReplaces) {
+TEST_P(StoreTest, StateSavesLoadsAndReplaces) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   std::vector<std::pair<std::string, std::string>> blobs;
@@ -292,12 +397,23 @@ TEST_F(SqliteStoreTest, StateSavesLoadsAndReplaces) {
     return Status::Corruption("state is truncated");
   });
   EXPECT_EQ(bad.code(), Status::Code::kCorruption);
-  EXPECT_NE(bad.message().find(Path("s.db")), std::string::npos) << bad.message();
+  EXPECT_NE(bad.message().find(Label("s.db")), std::string::npos) << bad.message();
   EXPECT_NE(bad.message().find("state is truncated"), std::string::npos) << bad.message();
   EXPECT_EQ(visited, 1u);
+  // An entity given twice in one call keeps its last blob.
+  ASSERT_TRUE(store->SaveState("twice", {{"a", "1"}, {"b", "x"}, {"a", "2"}}).ok());
+  std::map<std::string, std::string> twice;
+  ASSERT_TRUE(store
+                  ->LoadState("twice",
+                              [&](std::string_view e, std::string_view b) {
+                                twice[std::string(e)] = std::string(b);
+                                return Status::OK();
+                              })
+                  .ok());
+  EXPECT_EQ(twice, (std::map<std::string, std::string>{{"a", "2"}, {"b", "x"}}));
 }
 
-TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
+TEST_P(StoreTest, ReopenKeepsEverything) {
   {
     auto store = Open("s.db");
     ASSERT_NE(store, nullptr);
@@ -332,18 +448,11 @@ TEST_F(SqliteStoreTest, ReopenKeepsEverything) {
     EXPECT_FALSE(created);
     EXPECT_EQ(again.count, 2u);
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path("s.db").c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT inputs, records FROM runs", -1, &s, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "day1.jsonl");
-  EXPECT_EQ(sqlite3_column_int(s, 1), 100);
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  EXPECT_EQ(Raw("s.db", "SELECT inputs FROM runs"), "day1.jsonl");
+  EXPECT_EQ(Raw("s.db", "SELECT records FROM runs"), "100");
 }
 
-TEST_F(SqliteStoreTest, VerdictsAreRecordedAndQueried) {
+TEST_P(StoreTest, VerdictsAreRecordedAndQueried) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
@@ -376,7 +485,7 @@ TEST_F(SqliteStoreTest, VerdictsAreRecordedAndQueried) {
   EXPECT_FALSE(ParseVerdictKind("maybe", &k));
 }
 
-TEST_F(SqliteStoreTest, FindingTimesAreTheFirstAndLastWrite) {
+TEST_P(StoreTest, FindingTimesAreTheFirstAndLastWrite) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   Finding f = MakeFinding("signin.impossible_travel", "alice", "w1", Severity::kHigh, 1, 2);
@@ -396,7 +505,7 @@ TEST_F(SqliteStoreTest, FindingTimesAreTheFirstAndLastWrite) {
   EXPECT_EQ(store->GetFindingTimes("nope").status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, IndicatorsKeepOneRowPerKindValueAndSource) {
+TEST_P(StoreTest, IndicatorsKeepOneRowPerKindValueAndSource) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   std::vector<SharedIndicator> in = {
@@ -426,7 +535,7 @@ TEST_F(SqliteStoreTest, IndicatorsKeepOneRowPerKindValueAndSource) {
 
 // A store written before the watchlist (schema version 1) is migrated forward on
 // open and keeps its findings.
-TEST_F(SqliteStoreTest, VersionOneStoreMigratesToTheWatchlist) {
+TEST_P(StoreTest, VersionOneStoreMigratesToTheWatchlist) {
   {
     auto store = Open("s.db");
     ASSERT_NE(store, nullptr);
@@ -434,7 +543,7 @@ TEST_F(SqliteStoreTest, VersionOneStoreMigratesToTheWatchlist) {
     bool created;
     ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
   }
-  RawExec(Path("s.db"), "DROP TABLE indicators; DROP TABLE hmac_keys; UPDATE schema_version SET version = 1;");
+  Raw("s.db", "DROP TABLE indicators; DROP TABLE hmac_keys; UPDATE schema_version SET version = 1;");
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   auto found = store->QueryFindings({});
@@ -531,43 +640,42 @@ TEST_F(SqliteStoreTest, DamagedPagesAreReportedNotCrashed) {
   }
 }
 
-TEST_F(SqliteStoreTest, UnrelatedSqliteDatabaseIsNotAStore) {
-  const std::string path = Path("other.db");
-  RawExec(path, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES(1,'x');");
-  ExpectRejected(OpenSqliteStore(path), path, "not an impostor store");
+TEST_P(StoreTest, UnrelatedDatabaseIsNotAStore) {
+  Raw("other.db", "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES(1,'x');");
+  ExpectRejected(OpenStore(Where("other.db")), Label("other.db"), "not an impostor store");
   // Untouched: no impostor tables were added.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &s, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(s, 0), 1);
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  EXPECT_EQ(Raw("other.db", backend() == Backend::kSqlite
+                                ? "SELECT count(*) FROM sqlite_schema"
+                                : "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"),
+            "1");
+  EXPECT_EQ(Raw("other.db", "SELECT name FROM customers"), "x");
 
+  Raw("shape.db", "CREATE TABLE schema_version(v INTEGER);");
+  ExpectRejected(OpenStore(Where("shape.db")), Label("shape.db"), "not an impostor store");
+  Raw("norow.db", "CREATE TABLE schema_version(application TEXT, version INTEGER);");
+  ExpectRejected(OpenStore(Where("norow.db")), Label("norow.db"), "no impostor row");
+}
+
+TEST_F(SqliteStoreTest, OtherApplicationIdIsNotAStore) {
   const std::string app = Path("app.db");
   RawExec(app, "PRAGMA application_id = 1234;");
   ExpectRejected(OpenSqliteStore(app), app, "another application");
-
-  const std::string shape = Path("shape.db");
-  RawExec(shape, "CREATE TABLE schema_version(v INTEGER);");
-  ExpectRejected(OpenSqliteStore(shape), shape, "not an impostor store");
 }
 
-TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+TEST_P(StoreTest, NewerSchemaIsRefused) {
   { ASSERT_NE(Open("s.db"), nullptr); }
-  RawExec(Path("s.db"), "UPDATE schema_version SET version = 99;");
-  auto r = OpenSqliteStore(Path("s.db"));
+  Raw("s.db", "UPDATE schema_version SET version = 99;");
+  auto r = OpenStore(Where("s.db"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find("schema version 99"), std::string::npos) << r.status().ToString();
   EXPECT_NE(r.status().message().find("upgrade impostor"), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, MissingTableIsCorruption) {
+TEST_P(StoreTest, MissingTableIsCorruption) {
   { ASSERT_NE(Open("s.db"), nullptr); }
-  RawExec(Path("s.db"), "DROP TABLE detector_state;");
-  auto r = OpenSqliteStore(Path("s.db"));
+  Raw("s.db", "DROP TABLE detector_state;");
+  auto r = OpenStore(Where("s.db"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
   EXPECT_NE(r.status().message().find("detector_state"), std::string::npos);
@@ -585,7 +693,7 @@ TEST_F(SqliteStoreTest, DirectoryAndMissingParentAreClearErrors) {
 
 // A scan wraps its steps, each with its own Begin/Commit, in one transaction:
 // nothing is visible to another connection until the outermost Commit.
-TEST_F(SqliteStoreTest, NestedTransactionsCommitOnlyAtTheOutermost) {
+TEST_P(StoreTest, NestedTransactionsCommitOnlyAtTheOutermost) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Begin().ok());
@@ -595,16 +703,7 @@ TEST_F(SqliteStoreTest, NestedTransactionsCommitOnlyAtTheOutermost) {
   ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
   ASSERT_TRUE(store->SaveState("account", {{"e", "blob"}}).ok());
   ASSERT_TRUE(store->Commit().ok());  // inner: nothing written yet
-  {
-    sqlite3* other = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(Path("s.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* q = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(other, "SELECT count(*) FROM findings", -1, &q, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(q, 0), 0) << "an inner Commit wrote to the file";
-    sqlite3_finalize(q);
-    sqlite3_close(other);
-  }
+  EXPECT_EQ(Raw("s.db", "SELECT count(*) FROM findings"), "0") << "an inner Commit wrote to the store";
   ASSERT_TRUE(store->Commit().ok());
   store.reset();
   store = Open("s.db");
@@ -614,7 +713,7 @@ TEST_F(SqliteStoreTest, NestedTransactionsCommitOnlyAtTheOutermost) {
 }
 
 // A failed step rolls back its part; the outer transaction then writes nothing.
-TEST_F(SqliteStoreTest, InnerRollbackDoomsTheOuterTransaction) {
+TEST_P(StoreTest, InnerRollbackDoomsTheOuterTransaction) {
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   Finding kept = MakeFinding("d", "e", "w1", Severity::kLow, 1, 1);
@@ -627,7 +726,7 @@ TEST_F(SqliteStoreTest, InnerRollbackDoomsTheOuterTransaction) {
   ASSERT_TRUE(store->Rollback().ok());
   Status st = store->Commit();
   EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find(Path("s.db")), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find(Label("s.db")), std::string::npos) << st.ToString();
   EXPECT_EQ(store->GetFinding(kept.key).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
   // The connection is usable afterwards.
@@ -638,7 +737,7 @@ TEST_F(SqliteStoreTest, InnerRollbackDoomsTheOuterTransaction) {
 }
 
 // A store closed (or a process ended) inside a transaction keeps nothing of it.
-TEST_F(SqliteStoreTest, ClosingInsideATransactionKeepsNothingOfIt) {
+TEST_P(StoreTest, ClosingInsideATransactionKeepsNothingOfIt) {
   Finding f = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
   {
     auto store = Open("s.db");
@@ -657,6 +756,128 @@ TEST_F(SqliteStoreTest, ClosingInsideATransactionKeepsNothingOfIt) {
     return Status::OK();
   }).ok());
   EXPECT_EQ(blobs, 0);
+}
+
+// --- PostgreSQL only: the server as a peer that may refuse, vanish or be busy. ---
+
+TEST_F(PostgresStoreTest, WrongPasswordNamesTheServerButNotThePassword) {
+  const std::string url = Where("s.db");
+  const std::string wrong = "n0t-the-Passw0rd";
+  std::string bad = url;
+  bad.replace(bad.find(server_->password()), server_->password().size(), wrong);
+  auto r = OpenStore(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+  EXPECT_NE(r.status().message().find(RedactPostgresUrl(url)), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("password"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(r.status().message().find(wrong), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(r.status().message().find(server_->password()), std::string::npos);
+  EXPECT_EQ(RedactPostgresUrl("postgres://bob:s3cret@db.example:6543/imp?sslmode=require&password=x"),
+            "postgres://bob@db.example:6543/imp");
+}
+
+TEST_F(PostgresStoreTest, UnreachableServerAndMissingDatabaseAreClearErrors) {
+  // A loopback port nobody listens on (the server's own port plus one is free
+  // often enough; if it is taken, it is not a PostgreSQL server of this user).
+  const std::string url = "postgresql://impostor:pw@127.0.0.1:" + std::to_string(server_->port() + 1) + "/x";
+  auto r = OpenStore(url);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+  EXPECT_NE(r.status().message().find("postgresql://impostor@127.0.0.1:"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("cannot connect"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(r.status().message().find(":pw@"), std::string::npos) << r.status().ToString();
+
+  auto missing = OpenStore(server_->Url("no_such_database"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no_such_database"), std::string::npos) << missing.status().ToString();
+  EXPECT_NE(missing.status().message().find("createdb"), std::string::npos) << missing.status().ToString();
+
+  auto garbled = OpenStore("postgresql://a:b@[::1/x");
+  ASSERT_FALSE(garbled.ok());
+  EXPECT_EQ(garbled.status().code(), Status::Code::kInvalidArgument) << garbled.status().ToString();
+}
+
+TEST_F(PostgresStoreTest, ServerGoingAwayIsAClearError) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Begin().ok());
+  Finding f = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  bool created;
+  ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
+  // The server ends the store's connection (as a restart or a failover does).
+  const std::string url = Where("s.db");
+  const std::string db = url.substr(url.rfind('/') + 1);
+  auto killed = server_->Query("postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                           "WHERE datname = '" + db + "' AND application_name = 'impostor'");
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+  EXPECT_EQ(*killed, "1");
+  Finding g = MakeFinding("d", "e", "w2", Severity::kLow, 1, 1);
+  Status st = store->UpsertFinding(g, &created);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), Status::Code::kIOError);
+  EXPECT_NE(st.message().find(RedactPostgresUrl(url)), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("connection"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find(server_->password()), std::string::npos);
+  EXPECT_FALSE(store->Commit().ok());
+  EXPECT_FALSE(store->GetFinding(f.key).ok());  // still an error, not a crash
+  store.reset();
+  // Nothing of the cut transaction was kept.
+  store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->GetFinding(f.key).status().code(), Status::Code::kNotFound);
+}
+
+// Two writers queue on the store's writer lock, as two SQLite writers do.
+TEST_F(PostgresStoreTest, SecondWriterWaitsForTheFirst) {
+  auto first = Open("s.db");
+  auto second = Open("s.db");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_TRUE(first->Begin().ok());
+  Finding a = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  bool created = false;
+  ASSERT_TRUE(first->UpsertFinding(a, &created).ok());
+  std::atomic<bool> second_done{false};
+  bool second_created = false;
+  Status second_status;
+  std::thread writer([&] {
+    Finding b = MakeFinding("d", "e", "w", Severity::kHigh, 1, 5);
+    second_status = second->UpsertFinding(b, &second_created);
+    second_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_done) << "the second writer did not wait for the first";
+  ASSERT_TRUE(first->Commit().ok());
+  writer.join();
+  ASSERT_TRUE(second_status.ok()) << second_status.ToString();
+  EXPECT_FALSE(second_created);  // it saw the first writer's finding and merged into it
+  auto got = first->GetFinding(a.key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->count, 2u);
+  EXPECT_EQ(got->severity, Severity::kHigh);
+}
+
+// PostgreSQL text is valid UTF-8 without NUL; SQLite keeps any bytes. Such text
+// is a clear error that names the store, and the store stays usable.
+TEST_F(PostgresStoreTest, TextPostgresCannotHoldIsAClearError) {
+  auto store = Open("s.db");
+  ASSERT_NE(store, nullptr);
+  Finding f = MakeFinding("d", std::string("bad\xff\xfe"), "w", Severity::kLow, 1, 1);
+  bool created;
+  Status st = store->UpsertFinding(f, &created);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.ToString();
+  EXPECT_NE(st.message().find("UTF-8"), std::string::npos) << st.ToString();
+  Finding ok = MakeFinding("d", "e", "w", Severity::kLow, 1, 1);
+  EXPECT_TRUE(store->UpsertFinding(ok, &created).ok());
+  // Blobs are bytes: NUL and invalid UTF-8 are fine there.
+  ASSERT_TRUE(store->SaveState("d", {{"e", std::string("\0\xff\xfe", 3)}}).ok());
+  std::string blob;
+  ASSERT_TRUE(store->LoadState("d", [&](std::string_view, std::string_view b) {
+    blob = std::string(b);
+    return Status::OK();
+  }).ok());
+  EXPECT_EQ(blob, std::string("\0\xff\xfe", 3));
 }
 
 }  // namespace

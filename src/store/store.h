@@ -2,7 +2,8 @@
 // daily scan continues where yesterday's stopped and a repeat finding updates the
 // stored one instead of adding a duplicate.
 //
-// SQLite (one file) is the embedded default: OpenSqliteStore(). The schema is
+// SQLite (one file) is the embedded default: OpenSqliteStore(); PostgreSQL
+// (postgres_store.h) serves a team; OpenStore() picks one from --db. The schema is
 // versioned (table `schema_version`) and migrated forward on open; a file that is
 // not an impostor store, or is corrupt, is an error naming the file and the problem.
 //
@@ -126,6 +127,17 @@ class Store {
 
 // Opens (creating if needed) the SQLite store at `path`.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// True for a PostgreSQL URL: "postgresql://…" or "postgres://…".
+bool IsPostgresUrl(std::string_view db);
+
+// What every command's --db opens: a PostgreSQL URL opens the PostgreSQL store
+// (OpenPostgresStore, postgres_store.h), anything else the SQLite file at that path.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& path_or_url);
+
+// How messages name the store that --db names: the path, or the URL without its
+// password and query parameters (a URL may carry the password; output must not).
+std::string StoreName(const std::string& path_or_url);
 
 }  // namespace impostor
 
