@@ -1,6 +1,5 @@
 #include "cli/export_command.h"
 
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -136,7 +135,6 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
     ctx.exit_code = code;
   };
   if (!IsTlpLevel(a.tlp)) return fail(kExitUsage, "--tlp takes clear, green, amber, amber+strict or red, not '" + a.tlp + "'");
-  if (!IsPostgresUrl(a.db) && access(a.db.c_str(), F_OK) != 0) return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
   HmacKey key;
   if (!a.key_file.empty()) {
     auto k = ReadHmacKeyFile(a.key_file);
@@ -153,7 +151,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
       if (!st.ok()) return fail(ExitFor(st), st.message());
     }
   }
-  auto store = OpenStore(a.db);
+  auto store = OpenExistingStore(a.db);
   if (!store.ok()) return fail(kExitInputError, store.status().message());
   ShareSelection sel;
   sel.persona = a.persona;

@@ -1,6 +1,5 @@
 #include "cli/scan_command.h"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -400,12 +399,7 @@ void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx) {
       "Examples:\n  impostor findings --min-severity high\n  impostor findings --entity alice@contoso.com --json\n"
       "  impostor findings --detector risk.persona --limit 10 --table | less");
   cmd->callback([a, &ctx] {
-    if (!IsPostgresUrl(a->db) && access(a->db.c_str(), F_OK) != 0) {
-      std::fprintf(stderr, "impostor: no store at %s; run 'impostor scan --db %s ...' first\n", a->db.c_str(), a->db.c_str());
-      ctx.exit_code = kExitInputError;
-      return;
-    }
-    auto store = OpenStore(a->db);
+    auto store = OpenExistingStore(a->db);
     if (!store.ok()) {
       std::fprintf(stderr, "impostor: %s\n", store.status().message().c_str());
       ctx.exit_code = kExitInputError;

@@ -1,6 +1,5 @@
 #include "cli/siem_export.h"
 
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -40,8 +39,6 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
     std::fprintf(stderr, "impostor export: %s\n", msg.c_str());
     ctx.exit_code = code;
   };
-  if (access(a.db.c_str(), F_OK) != 0)
-    return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
   FindingQuery q;
   q.detector = a.detector;
   q.entity = a.entity;
@@ -51,7 +48,7 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
       return fail(kExitUsage, "--min-severity takes info, low, medium, high or critical, not '" + a.min_severity + "'");
   }
   if (a.facility < 0 || a.facility > 23) return fail(kExitUsage, "--facility takes 0-23 (10 authpriv, 13 log audit, 16-23 local0-7)");
-  auto store = OpenSqliteStore(a.db);
+  auto store = OpenExistingStore(a.db);
   if (!store.ok()) return fail(kExitInputError, store.status().message());
   std::vector<Finding> found;
   if (!a.finding_key.empty()) {
@@ -140,8 +137,9 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
     if (out != stdout) write_failed |= std::fclose(out) != 0;
     if (write_failed) return fail(kExitInputError, a.out + ": cannot write: " + std::strerror(errno));
   }
+  // Close drains what the kernel still holds; an error there means messages were lost.
   if (sender) {
-    sender->Close();
+    if (Status st = sender->Close(); !st.ok()) return fail(kExitInputError, st.message());
   }
   if (too_long > 0) ctx.exit_code = kExitInputSkipped;
   if (ctx.stderr_is_tty || a.out != "-" || sender)
@@ -150,7 +148,7 @@ void Run(const SiemArgs& a, bool cef, CommandContext& ctx) {
 }
 
 void AddOptions(CLI::App* cmd, SiemArgs& a) {
-  cmd->add_option("--db", a.db, "SQLite store the scans wrote")->capture_default_str();
+  cmd->add_option("--db", a.db, "Store the scans wrote: a SQLite file or a postgresql://USER@HOST:PORT/DB URL")->capture_default_str();
   cmd->add_option("--detector", a.detector, "Only this detector id");
   cmd->add_option("--entity", a.entity, "Only this account / device / cluster");
   cmd->add_option("--min-severity", a.min_severity, "info, low, medium, high or critical");

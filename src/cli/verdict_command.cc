@@ -1,6 +1,5 @@
 #include "cli/verdict_command.h"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -38,11 +37,8 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
   if (a.keys.empty() && a.entity.empty()) {
     return fail(kExitUsage, "name the findings: their keys (finding_info.uid in `impostor findings --json`) or --entity");
   }
-  if (!IsPostgresUrl(a.db) && access(a.db.c_str(), F_OK) != 0) {
-    return fail(kExitInputError, "no store at " + a.db + "; run 'impostor scan --db " + a.db + " ...' first");
-  }
-  auto store = OpenStore(a.db);
-  if (!store.ok()) return fail(kExitInputError, store.status().ToString());
+  auto store = OpenExistingStore(a.db);
+  if (!store.ok()) return fail(kExitInputError, store.status().message());
 
   std::vector<std::string> keys = a.keys;
   if (!a.entity.empty()) {

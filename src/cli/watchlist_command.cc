@@ -1,6 +1,5 @@
 #include "cli/watchlist_command.h"
 
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -70,13 +69,7 @@ void RunAdd(const AddArgs& a, CommandContext& ctx) {
 }
 
 void RunList(const std::string& db, bool json, CommandContext& ctx) {
-  if (!IsPostgresUrl(db) && access(db.c_str(), F_OK) != 0) {
-    std::fprintf(stderr, "impostor watchlist: no store at %s; `impostor watchlist add --db %s FILE` creates one\n",
-                 db.c_str(), db.c_str());
-    ctx.exit_code = kExitInputError;
-    return;
-  }
-  auto store = OpenStore(db);
+  auto store = OpenExistingStore(db, "`impostor watchlist add --db " + db + " FILE` creates one");
   if (!store.ok()) {
     std::fprintf(stderr, "impostor watchlist: %s\n", store.status().message().c_str());
     ctx.exit_code = kExitInputError;

@@ -32,4 +32,13 @@ std::string_view InternString(std::string_view text) {
   return *interned->emplace(text).first;
 }
 
+std::string JoinStrings(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
 }  // namespace impostor

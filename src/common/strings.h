@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace impostor {
 
@@ -16,6 +17,9 @@ std::string AsciiLower(std::string_view text);
 
 // Equal ignoring ASCII case.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// "a,b,c" from {"a","b","c"} and ","; "" for none.
+std::string JoinStrings(const std::vector<std::string>& parts, std::string_view separator);
 
 // A copy of `text` that lives until the process ends, shared by every caller that
 // interns the same text: for the few values that millions of records carry (input

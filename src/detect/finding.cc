@@ -1,7 +1,10 @@
 #include "detect/finding.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace impostor {
 
@@ -48,6 +51,23 @@ void MergeFinding(Finding& into, const Finding& repeat, size_t max_evidence) {
   for (const std::string& r : repeat.related) {
     if (std::find(into.related.begin(), into.related.end(), r) == into.related.end()) into.related.push_back(r);
   }
+}
+
+int ConfidencePercent(double confidence) {
+  const double c = std::isfinite(confidence) ? std::clamp(confidence, 0.0, 1.0) : 0.0;
+  return static_cast<int>(std::lround(c * 100));
+}
+
+bool IsRiskFinding(const Finding& f) { return f.detector.rfind("risk.", 0) == 0; }
+
+std::optional<double> RiskScoreOf(const Finding& f) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object attrs;
+  double score;
+  if (parser.parse(f.attributes_json).get_object().get(attrs) == simdjson::SUCCESS &&
+      attrs["score"].get_double().get(score) == simdjson::SUCCESS)
+    return score;
+  return std::nullopt;
 }
 
 }  // namespace impostor

@@ -8,6 +8,7 @@
 #define IMPOSTOR_DETECT_FINDING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,16 @@ class FindingSink {
 // adds the count, keeps the higher severity and confidence, takes the newer
 // explanation when the repeat is more severe, and caps the evidence list.
 void MergeFinding(Finding& into, const Finding& repeat, size_t max_evidence = 20);
+
+// Confidence as the whole percent every output writes (0..100; NaN counts as 0).
+int ConfidencePercent(double confidence);
+
+// The risk findings (risk.account, risk.persona) come from the trained model; the
+// rest from rules.
+bool IsRiskFinding(const Finding& finding);
+// The risk model's 0-100 score of a risk finding (attributes.score) as written,
+// or nullopt when its attributes carry none.
+std::optional<double> RiskScoreOf(const Finding& finding);
 
 }  // namespace impostor
 

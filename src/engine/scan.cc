@@ -577,8 +577,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   stats.registrations = registrations.size();
 
   RunRecord run;
-  run.started_ms = WallClockMs() -
-                   static_cast<TimeMs>(Seconds(started) * 1000);
+  run.started_ms = WallClockMs() - static_cast<TimeMs>(Seconds(started) * 1000);
   run.finished_ms = WallClockMs();
   for (const std::string& in : options.inputs) run.inputs += (run.inputs.empty() ? "" : " ") + in;
   run.records = stats.signins + stats.people + stats.devices + stats.registrations;

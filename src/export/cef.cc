@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"
 #include "common/time.h"
 #include "export/attack.h"
 #include "export/finding_facts.h"
@@ -26,24 +27,13 @@ std::string CutUtf8(std::string_view s, size_t max) {
 
 // Value length limits of the keys used (Implementing ArcSight CEF rev 25, the
 // "Length" column of the extension dictionary), in characters (taken as bytes).
+// Everything else written (msg, suser, duser, dhost, cat, ...) is 1023. externalId
+// is 40 in the dictionary, but a finding key is longer and is what a SIEM dedups
+// on; Sentinel and Splunk keep the whole value (docs/cef.md).
 size_t MaxLength(std::string_view key) {
   if (key == "act" || key == "outcome") return 63;
-  // externalId is 40 in the dictionary, but a finding key is longer and is what a
-  // SIEM dedups on; Sentinel and Splunk keep the whole value (docs/cef.md).
-  if (key == "msg" || key == "suser" || key == "duser" || key == "shost" || key == "dhost" || key == "cat" ||
-      key == "externalId")
-    return 1023;
   if (key.size() == 3 && key[0] == 'c' && key[1] == 's') return 4000;  // cs1..cs6
   return 1023;
-}
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 bool IsIpv4(const std::string& ip) { return !ip.empty() && ip.find(':') == std::string::npos; }
@@ -140,15 +130,15 @@ std::string CefLine(const Finding& f, const CefOptions& options) {
   custom("cs1", "tenant", st.tenant);
   custom("cs2", "entity", f.entity);
   custom("cs3", "entityType", f.entity_type);
-  custom("cs4", "relatedAccounts", Join(x.related_accounts, ","));
+  custom("cs4", "relatedAccounts", JoinStrings(x.related_accounts, ","));
   if (const auto& attacks = AttackTechniquesOf(f.detector); !attacks.empty()) {
     std::vector<std::string> ids;
     for (const AttackTechnique& a : attacks) ids.emplace_back(a.technique_uid);
-    custom("cs5", "attackTechniques", Join(ids, ","));
+    custom("cs5", "attackTechniques", JoinStrings(ids, ","));
   }
-  custom("cs6", "sourceEventIds", Join(x.event_ids, ","));
+  custom("cs6", "sourceEventIds", JoinStrings(x.event_ids, ","));
   if (x.risk_score >= 0) custom("cn1", "riskScore", std::to_string(std::lround(x.risk_score)));
-  custom("cn2", "confidence", std::to_string(std::lround(std::clamp(std::isfinite(f.confidence) ? f.confidence : 0.0, 0.0, 1.0) * 100)));
+  custom("cn2", "confidence", std::to_string(ConfidencePercent(f.confidence)));
   add("msg", f.explanation);
 
   for (auto& [k, v] : ext) v = CutUtf8(v, MaxLength(k));

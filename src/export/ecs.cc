@@ -1,9 +1,9 @@
 #include "export/ecs.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "common/json_writer.h"
+#include "common/strings.h"
 #include "common/time.h"
 #include "export/attack.h"
 #include "export/finding_facts.h"
@@ -212,13 +212,9 @@ std::string EcsDocument(const Finding& f, const EcsOptions& options) {
   w.Field("entity_type", f.entity_type);
   w.Field("entity", f.entity);
   w.Field("occurrences", std::to_string(f.count));
-  w.Field("confidence", std::to_string(std::lround(std::clamp(std::isfinite(f.confidence) ? f.confidence : 0.0, 0.0, 1.0) * 100)));
+  w.Field("confidence", std::to_string(ConfidencePercent(f.confidence)));
   if (st.verdict != nullptr) w.Field("verdict", VerdictKindName(st.verdict->kind));
-  if (!x.data_sources.empty()) {
-    std::string s;
-    for (const std::string& d : x.data_sources) s += (s.empty() ? "" : ",") + d;
-    w.Field("data_sources", s);
-  }
+  if (!x.data_sources.empty()) w.Field("data_sources", JoinStrings(x.data_sources, ","));
   w.EndObject();
   std::vector<std::string> tags = {f.detector};
   if (st.verdict != nullptr) tags.emplace_back(VerdictKindName(st.verdict->kind));

@@ -29,7 +29,7 @@ std::string DetectorFamily(const std::string& detector) { return detector.substr
 FindingFacts ExtractFindingFacts(const Finding& f) {
   thread_local simdjson::dom::parser parser;
   FindingFacts x;
-  x.learned = f.detector.rfind("risk.", 0) == 0;
+  x.learned = IsRiskFinding(f);
   if (f.entity_type == "account") x.account = f.entity;
   if (f.entity_type == "device") x.device_id = f.entity;
   if (f.entity_type == "ip" && IsAddress(f.entity)) x.ip = f.entity;
@@ -80,11 +80,7 @@ FindingFacts ExtractFindingFacts(const Finding& f) {
       AddOnce(x.data_sources, t);
   }
   if (x.learned) {
-    simdjson::dom::object attrs;
-    double score;
-    if (parser.parse(f.attributes_json).get_object().get(attrs) == simdjson::SUCCESS &&
-        attrs["score"].get_double().get(score) == simdjson::SUCCESS)
-      x.risk_score = std::clamp(score, 0.0, 100.0);
+    if (const std::optional<double> score = RiskScoreOf(f)) x.risk_score = std::clamp(*score, 0.0, 100.0);
   }
   return x;
 }

@@ -232,12 +232,10 @@ int OcsfConfidenceId(double confidence) {
 void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOptions& options, std::string* out) {
   thread_local simdjson::dom::parser parser;
   const int severity_id = static_cast<int>(f.severity);
-  const double confidence = std::isfinite(f.confidence) ? std::clamp(f.confidence, 0.0, 1.0) : 0.0;
   // The id follows the score as written (0.795 is 80, High), so the two never disagree.
-  const int confidence_score = static_cast<int>(std::lround(confidence * 100));
+  const int confidence_score = ConfidencePercent(f.confidence);
   const int confidence_id = OcsfConfidenceId(confidence_score / 100.0);
-  // The risk findings come from a trained model; the rest from rules.
-  const bool learned = f.detector.rfind("risk.", 0) == 0;
+  const bool learned = IsRiskFinding(f);
   // What the observables and data sources need from each evidence record, read in
   // one pass (WriteEvidence reads each record once more for the evidence itself).
   struct EvidenceKeys {
@@ -334,12 +332,8 @@ void AppendOcsfFinding(const Finding& f, FindingActivity activity, const OcsfOpt
   // The risk model's score is OCSF's own risk_score (0-100) and risk level; the
   // probability and contributions stay in unmapped beside them.
   if (learned) {
-    simdjson::dom::object risk_attrs;
-    double score = 0;
-    if (!f.attributes_json.empty() &&
-        parser.parse(f.attributes_json).get_object().get(risk_attrs) == simdjson::SUCCESS &&
-        risk_attrs["score"].get_double().get(score) == simdjson::SUCCESS) {
-      const int risk = static_cast<int>(std::lround(std::clamp(score, 0.0, 100.0)));
+    if (const std::optional<double> score = RiskScoreOf(f)) {
+      const int risk = static_cast<int>(std::lround(std::clamp(*score, 0.0, 100.0)));
       const int level = risk >= 80 ? 4 : risk >= 60 ? 3 : risk >= 40 ? 2 : risk >= 20 ? 1 : 0;
       static const char* const kRiskLevel[] = {"Info", "Low", "Medium", "High", "Critical"};
       w.Field("risk_score", risk);

@@ -247,7 +247,6 @@ Status SyslogSender::Close() {
   // Closing a socket with unread input (a TLS 1.3 session ticket) sends a reset,
   // and the collector then drops what it has not read yet: end our half, read
   // until the collector closes its own (at most timeout_ms), then close.
-  Status st;
   if (target_.transport != SyslogTransport::kUdp) {
     shutdown(fd_, SHUT_WR);
     char buf[4096];
@@ -259,9 +258,9 @@ Status SyslogSender::Close() {
     }
   }
   tls_.reset();
-  close(fd_);
+  const int closed = close(fd_);
   fd_ = -1;
-  return st;
+  return closed == 0 ? Status::OK() : Status::IOError(name_ + ": closing the connection: " + std::strerror(errno));
 }
 
 Status SyslogSender::PeerClosed() const {

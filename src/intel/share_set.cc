@@ -24,15 +24,6 @@ void AddUnique(std::vector<std::string>& list, std::string value) {
 
 bool IsFarmDetector(const std::string& d) { return d == "farm.colocation" || d == "signin.shared_egress"; }
 
-double RiskScore(const Finding& f, simdjson::dom::parser& parser) {
-  simdjson::dom::object attrs;
-  double score = -1;
-  if (parser.parse(f.attributes_json).get_object().get(attrs) == simdjson::SUCCESS &&
-      attrs["score"].get_double().get(score) == simdjson::SUCCESS)
-    return score;
-  return -1;
-}
-
 struct Group {
   std::string id;
   std::set<std::string> accounts, records;
@@ -88,7 +79,7 @@ Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelecti
     }
   } else {
     for (const Finding& f : *all) {
-      if ((f.detector == "risk.persona" || f.detector == "risk.account") && RiskScore(f, parser) >= sel.min_risk)
+      if ((f.detector == "risk.persona" || f.detector == "risk.account") && RiskScoreOf(f).value_or(-1) >= sel.min_risk)
         add_entity(f.entity);
     }
     if (groups.empty()) {
@@ -125,7 +116,7 @@ Result<std::vector<SharedPersona>> SelectShared(Store& store, const ShareSelecti
       }
       if (f.first_seen > 0) s.first_seen = s.first_seen == 0 ? f.first_seen : std::min(s.first_seen, f.first_seen);
       s.last_seen = std::max(s.last_seen, f.last_seen);
-      if (f.detector.rfind("risk.", 0) == 0) s.risk = std::max(s.risk, RiskScore(f, parser));
+      if (IsRiskFinding(f)) s.risk = std::max(s.risk, RiskScoreOf(f).value_or(-1));
       if (auto v = latest.find(f.key); v != latest.end() && v->second->kind == VerdictKind::kConfirmed) s.confirmed = true;
       auto times = store.GetFindingTimes(f.key);
       if (times.ok()) {

@@ -135,6 +135,11 @@ bool IsPostgresUrl(std::string_view db);
 // (OpenPostgresStore, postgres_store.h), anything else the SQLite file at that path.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& path_or_url);
 
+// OpenStore for the commands that read what a scan wrote: a SQLite path where no
+// file exists is NotFound ("no store at PATH; " + how_to_create, by default "run
+// 'impostor scan --db PATH ...' first") instead of a new, empty store.
+Result<std::unique_ptr<Store>> OpenExistingStore(const std::string& path_or_url, const std::string& how_to_create = "");
+
 // How messages name the store that --db names: the path, or the URL without its
 // password and query parameters (a URL may carry the password; output must not).
 std::string StoreName(const std::string& path_or_url);
