@@ -334,25 +334,7 @@ void RegisterDetectorsCommand(CLI::App& app, CommandContext& ctx) {
       for (const DetectorInfo& d : registry.All()) {
         std::string line;
         JsonWriter w(&line);
-        w.BeginObject();
-        w.Field("id", d.id);
-        w.Field("name", d.name);
-        w.Field("summary", d.summary);
-        w.Field("why", d.why);
-        w.Field("entity_type", d.entity_type);
-        w.Field("maturity", d.maturity);
-        w.Key("params");
-        w.BeginArray();
-        for (const ParamInfo& p : d.params) {
-          w.BeginObject();
-          w.Field("name", p.name);
-          w.Field("default", p.default_value);
-          w.Field("unit", p.unit);
-          w.Field("description", p.description);
-          w.EndObject();
-        }
-        w.EndArray();
-        w.EndObject();
+        WriteDetectorJson(w, d);
         std::printf("%s\n", line.c_str());
       }
       return;

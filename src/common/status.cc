@@ -11,6 +11,8 @@ const char* CodeName(Status::Code code) {
     case Status::Code::kCorruption: return "Corruption";
     case Status::Code::kIOError: return "I/O error";
     case Status::Code::kUnsupported: return "Unsupported";
+    case Status::Code::kBusy: return "Busy";
+    case Status::Code::kConflict: return "Conflict";
     case Status::Code::kInternal: return "Internal error";
   }
   return "Unknown";

@@ -27,6 +27,8 @@ class Status {
     kIOError,          // the operating system refused (open, read, write)
     kUnsupported,      // a format or feature impostor does not handle
     kInternal,         // a bug in impostor
+    kBusy,             // another writer holds the store; the same call may succeed later
+    kConflict,         // a concurrent change won (a stale version); re-read and retry
   };
 
   Status() = default;  // OK
@@ -37,6 +39,8 @@ class Status {
   static Status IOError(std::string_view msg) { return Status(Code::kIOError, msg); }
   static Status Unsupported(std::string_view msg) { return Status(Code::kUnsupported, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
+  static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
+  static Status Conflict(std::string_view msg) { return Status(Code::kConflict, msg); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

@@ -55,4 +55,26 @@ void RegisterBuiltinDetectors(DetectorRegistry& registry) {
   });
 }
 
+void WriteDetectorJson(JsonWriter& w, const DetectorInfo& d) {
+  w.BeginObject();
+  w.Field("id", d.id);
+  w.Field("name", d.name);
+  w.Field("summary", d.summary);
+  w.Field("why", d.why);
+  w.Field("entity_type", d.entity_type);
+  w.Field("maturity", d.maturity);
+  w.Key("params");
+  w.BeginArray();
+  for (const ParamInfo& p : d.params) {
+    w.BeginObject();
+    w.Field("name", p.name);
+    w.Field("default", p.default_value);
+    w.Field("unit", p.unit);
+    w.Field("description", p.description);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace impostor

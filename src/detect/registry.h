@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "detect/detector.h"
 #include "detect/detector_config.h"
 
@@ -36,6 +37,10 @@ class DetectorRegistry {
   };
   std::vector<Entry> entries_;
 };
+
+// One detector as `impostor detectors --json` and the API list it: id, name,
+// summary, why, entity type, maturity and parameters with defaults and units.
+void WriteDetectorJson(JsonWriter& w, const DetectorInfo& info);
 
 // Adds signin.impossible_travel, signin.atypical_location, signin.anonymizer,
 // signin.sanctioned_space.

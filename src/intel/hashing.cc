@@ -1,7 +1,5 @@
 #include "intel/hashing.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <array>
@@ -17,17 +15,6 @@ namespace {
 
 constexpr size_t kMinKeyBytes = 16;
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* const kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[p[i] >> 4]);
-    out.push_back(kDigits[p[i] & 15]);
-  }
-  return out;
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -36,20 +23,6 @@ int HexValue(char c) {
 }
 
 }  // namespace
-
-std::string HmacSha256Hex(std::string_view key, std::string_view message) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), md, &len);
-  return Hex(md, len);
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return Hex(md, sizeof md);
-}
 
 std::string UuidV5(std::string_view namespace_uuid, std::string_view name) {
   std::array<unsigned char, 16> ns{};
@@ -64,7 +37,7 @@ std::string UuidV5(std::string_view namespace_uuid, std::string_view name) {
   SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
   md[6] = static_cast<unsigned char>((md[6] & 0x0f) | 0x50);  // version 5
   md[8] = static_cast<unsigned char>((md[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  const std::string h = Hex(md, 16);
+  const std::string h = HexOf(md, 16);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/digest.h"  // HmacSha256Hex, Sha256Hex
 #include "common/status.h"
 
 namespace impostor {
@@ -17,10 +18,6 @@ namespace impostor {
 // The STIX 2.1 namespace for deterministic identifiers (STIX 2.1 §2.9).
 inline constexpr char kStixNamespace[] = "00abedb4-aa42-466c-9c01-fed23315a9b7";
 
-// 64 lower-case hex digits: HMAC-SHA256(key, message).
-std::string HmacSha256Hex(std::string_view key, std::string_view message);
-// 64 lower-case hex digits: SHA-256(data).
-std::string Sha256Hex(std::string_view data);
 // "8-4-4-4-12" UUID version 5 of `name` in `namespace_uuid` (itself "8-4-4-4-12").
 std::string UuidV5(std::string_view namespace_uuid, std::string_view name);
 

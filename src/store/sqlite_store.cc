@@ -10,6 +10,11 @@
 // Version 2 adds the watchlist:
 //   indicators(kind, value, source, ...)   partners' shared indicators
 //   hmac_keys(key_id, key)                 keys of pre-hashed indicators
+// Version 3 adds the team's records (store/team_store.h):
+//   cases, case_items, case_comments       triage cases and what they hold
+//   api_tokens(id, name, role, salt, hash) hashed API tokens (the secret is never kept)
+//   audit_log(seq, ..., prev_hash, hash)   append-only (triggers), hash-chained
+// and indexes for the API's sorted, paged finding lists.
 //
 // Migrations are an ordered list of SQL scripts; opening applies the missing ones
 // in one IMMEDIATE transaction, so two processes opening a new file at once do not
@@ -23,8 +28,10 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "common/crash_point.h"
@@ -64,7 +71,7 @@ struct Migration {
 };
 
 // Append-only: never edit a released step; add a new one.
-constexpr std::array<Migration, 2> kMigrations = {{
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, R"sql(
 CREATE TABLE IF NOT EXISTS schema_version(
   application TEXT NOT NULL PRIMARY KEY,
@@ -134,12 +141,67 @@ CREATE TABLE hmac_keys(
   key BLOB NOT NULL
 ) STRICT;
 )sql"},
+    {3, R"sql(
+CREATE TABLE cases(
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE INDEX cases_status ON cases(status, id);
+CREATE TABLE case_items(
+  case_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY(case_id, kind, ref)
+) STRICT;
+CREATE TABLE case_comments(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  text TEXT NOT NULL
+) STRICT;
+CREATE INDEX case_comments_case ON case_comments(case_id, id);
+CREATE TABLE api_tokens(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE audit_log(
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE INDEX findings_rank ON findings(severity DESC, confidence DESC, last_seen DESC, key);
+CREATE INDEX findings_recent ON findings(last_seen DESC, key);
+CREATE INDEX findings_org ON findings(org);
+)sql"},
 }};
 constexpr int kLatestVersion = kMigrations.back().version;
 
 // The tables a store of the latest version must have.
-constexpr std::array<const char*, 7> kRequiredTables = {"schema_version", "findings", "detector_state", "runs",
-                                                         "verdicts", "indicators", "hmac_keys"};
+constexpr std::array<const char*, 12> kRequiredTables = {
+    "schema_version", "findings", "detector_state", "runs", "verdicts", "indicators",
+    "hmac_keys", "cases", "case_items", "case_comments", "api_tokens", "audit_log"};
 
 // Owns one prepared statement; Reset() makes it ready for the next use.
 class Statement {
@@ -258,6 +320,7 @@ class SqliteStore final : public Store {
                          &insert_indicator_, &query_indicators_, &insert_key_, &query_keys_}) {
       s->Finalize();
     }
+    for (auto& [sql, stmt] : queries_) stmt->Finalize();
     sqlite3_close_v2(db_);
   }
 
@@ -277,6 +340,10 @@ class SqliteStore final : public Store {
   Result<std::vector<SharedIndicator>> QueryIndicators() override;
   Status AddHmacKey(const std::string& key_id, const std::string& key) override;
   Result<std::vector<std::pair<std::string, std::string>>> QueryHmacKeys() override;
+  Result<std::vector<SqlRow>> Query(std::string_view sql, const std::vector<SqlValue>& params,
+                                    std::string_view doing) override;
+  const char* Dialect() const override { return "sqlite"; }
+  std::string Name() const override { return path_; }
   Status Begin() override;
   Status Commit() override;
   Status Rollback() override;
@@ -315,6 +382,8 @@ class SqliteStore final : public Store {
       insert_key_, query_keys_;
   FindingCodec codec_;
   std::string scratch_;
+  // Query()'s statements, prepared once per SQL text.
+  std::unordered_map<std::string, std::unique_ptr<Statement>> queries_;
 };
 
 Status SqliteStore::Error(int rc, std::string_view doing) const {
@@ -328,7 +397,7 @@ Status SqliteStore::Error(int rc, std::string_view doing) const {
                                 "); restore it from a backup or pass a new --db path");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::IOError(path_ + ": the store is locked by another process (" + detail +
+      return Status::Busy(path_ + ": the store is locked by another process (" + detail +
                              "); wait for it to finish or use another --db path");
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -397,6 +466,44 @@ Status SqliteStore::Rollback() {
   doomed_ = false;
   if (sqlite3_get_autocommit(db_)) return Status::OK();  // SQLite already rolled back (e.g. after SQLITE_FULL)
   return Exec("ROLLBACK", "rolling back");
+}
+
+Result<std::vector<SqlRow>> SqliteStore::Query(std::string_view sql, const std::vector<SqlValue>& params,
+                                               std::string_view doing) {
+  auto it = queries_.find(std::string(sql));
+  if (it == queries_.end()) {
+    auto stmt = std::make_unique<Statement>();
+    IMPOSTOR_RETURN_IF_ERROR(Prepare(*stmt, sql));
+    it = queries_.emplace(std::string(sql), std::move(stmt)).first;
+  }
+  Statement& s = *it->second;
+  ResetOnExit reset(s);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const SqlValue& v = params[i];
+    const int at = static_cast<int>(i + 1);
+    switch (v.type) {
+      case SqlValue::Type::kNull: sqlite3_bind_null(s.get(), at); break;
+      case SqlValue::Type::kInt: s.Int(at, v.i); break;
+      case SqlValue::Type::kReal: s.Real(at, v.r); break;
+      case SqlValue::Type::kText: s.Text(at, v.s); break;
+    }
+  }
+  std::vector<SqlRow> rows;
+  const int columns = sqlite3_column_count(s.get());
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    SqlRow& row = rows.emplace_back(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      switch (sqlite3_column_type(s.get(), c)) {
+        case SQLITE_INTEGER: row[c] = SqlValue::Int(s.ColInt(c)); break;
+        case SQLITE_FLOAT: row[c] = SqlValue::Real(s.ColReal(c)); break;
+        case SQLITE_NULL: break;
+        default: row[c] = SqlValue::Text(std::string(s.ColText(c))); break;
+      }
+    }
+  }
+  if (rc != SQLITE_DONE) return Error(rc, doing);
+  return rows;
 }
 
 Status SqliteStore::Exec(const char* sql, std::string_view doing) {

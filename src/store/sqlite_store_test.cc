@@ -18,97 +18,10 @@
 #include "store/pg_harness.h"
 #include "store/postgres_store.h"
 #include "store/store.h"
+#include "store/store_test_base.h"
 
 namespace impostor {
 namespace {
-
-namespace fs = std::filesystem;
-
-// The store suite runs on both stores: TEST_P(StoreTest, …) cases run once on
-// SQLite and once on PostgreSQL (a real server, PgTestServer); TEST_F(SqliteStoreTest,
-// …) cases are about SQLite files (damaged bytes, WAL, paths) and run on SQLite only.
-enum class Backend { kSqlite, kPostgres };
-void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kSqlite ? "sqlite" : "postgres"); }
-
-class StoreTestBase : public ::testing::Test {
- protected:
-  virtual Backend backend() const = 0;
-
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    for (char& c : name) {
-      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    dir_ = fs::path(::testing::TempDir()) / ("impostor_store_" + std::to_string(::getpid()) + "_" + name);
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (backend() == Backend::kPostgres) {
-      server_ = &PgTestServer::Shared();
-      if (!server_->available()) GTEST_SKIP() << "PostgreSQL: " << server_->skip_reason();
-    }
-  }
-  void TearDown() override {
-    fs::remove_all(dir_);
-    for (const auto& [name, db] : databases_) EXPECT_TRUE(server_->DropDatabase(db).ok()) << db;
-  }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  // What --db would be for the store `name`: a file in the test's folder, or a
-  // database of the test server (made on first use).
-  std::string Where(const std::string& name) {
-    if (backend() == Backend::kSqlite) return Path(name);
-    auto it = databases_.find(name);
-    if (it == databases_.end()) {
-      const std::string db = "t" + std::to_string(::getpid()) + "_" + std::to_string(databases_.size());
-      Status st = server_->CreateDatabase(db);
-      EXPECT_TRUE(st.ok()) << st.ToString();
-      it = databases_.emplace(name, db).first;
-    }
-    return server_->Url(it->second);
-  }
-  // How errors name the store `name`: its path, or its URL without the password.
-  std::string Label(const std::string& name) {
-    return backend() == Backend::kSqlite ? Path(name) : RedactPostgresUrl(Where(name));
-  }
-
-  std::unique_ptr<Store> Open(const std::string& name) {
-    auto r = OpenStore(Where(name));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : nullptr;
-  }
-
-  // Runs SQL on a store directly, outside impostor, on a connection of its own;
-  // returns the first column of the first row of the last statement as text.
-  std::string Raw(const std::string& name, const std::string& sql) {
-    if (backend() == Backend::kPostgres) {
-      const std::string url = Where(name);
-      auto r = server_->Query(url.substr(url.rfind('/') + 1), sql);
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-      return r.ok() ? *r : "";
-    }
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(Path(name).c_str(), &db), SQLITE_OK);
-    std::string out;
-    const char* rest = sql.c_str();
-    while (rest && *rest) {
-      sqlite3_stmt* s = nullptr;
-      EXPECT_EQ(sqlite3_prepare_v2(db, rest, -1, &s, &rest), SQLITE_OK) << sqlite3_errmsg(db);
-      if (s == nullptr) break;
-      const int rc = sqlite3_step(s);
-      EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
-      if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-      sqlite3_finalize(s);
-    }
-    sqlite3_close(db);
-    return out;
-  }
-
-  fs::path dir_;
-  PgTestServer* server_ = nullptr;
-  std::map<std::string, std::string> databases_;  // store name -> database
-};
 
 class StoreTest : public StoreTestBase, public ::testing::WithParamInterface<Backend> {
  protected:
@@ -163,7 +76,7 @@ TEST_P(StoreTest, NewStoreGetsLatestSchema) {
   auto store = Open("new.db");
   ASSERT_NE(store, nullptr);
   store.reset();
-  EXPECT_EQ(Raw("new.db", "SELECT version FROM schema_version WHERE application='impostor'"), "2");
+  EXPECT_EQ(Raw("new.db", "SELECT version FROM schema_version WHERE application='impostor'"), "3");
   // Opening again migrates nothing and keeps the version.
   ASSERT_NE(Open("new.db"), nullptr);
   EXPECT_EQ(Raw("new.db", "SELECT count(*) FROM schema_version"), "1");
@@ -184,7 +97,7 @@ TEST_P(StoreTest, ConcurrentOpensMigrateOnce) {
   for (std::thread& t : openers) t.join();
   for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Raw("s.db", "SELECT count(*) FROM schema_version"), "1");
-  EXPECT_EQ(Raw("s.db", "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(Raw("s.db", "SELECT version FROM schema_version"), "3");
 }
 
 TEST_F(SqliteStoreTest, NewFileUsesWal) {
@@ -543,7 +456,10 @@ TEST_P(StoreTest, VersionOneStoreMigratesToTheWatchlist) {
     bool created;
     ASSERT_TRUE(store->UpsertFinding(f, &created).ok());
   }
-  Raw("s.db", "DROP TABLE indicators; DROP TABLE hmac_keys; UPDATE schema_version SET version = 1;");
+  Raw("s.db",
+      "DROP TABLE indicators; DROP TABLE hmac_keys; DROP TABLE cases; DROP TABLE case_items; "
+      "DROP TABLE case_comments; DROP TABLE api_tokens; DROP TABLE audit_log; DROP INDEX findings_rank; "
+      "DROP INDEX findings_recent; DROP INDEX findings_org; UPDATE schema_version SET version = 1;");
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);
   auto found = store->QueryFindings({});

@@ -78,6 +78,37 @@ struct SharedIndicator {
   TimeMs added_ms = 0;      // when it was imported
 };
 
+// A value bound to or read from the store's SQL (Store::Query): NULL, an integer,
+// a real or text. Blobs are not needed by the portable statements.
+struct SqlValue {
+  enum class Type : uint8_t { kNull, kInt, kReal, kText };
+  Type type = Type::kNull;
+  int64_t i = 0;
+  double r = 0;
+  std::string s;
+
+  static SqlValue Int(int64_t v) {
+    SqlValue x;
+    x.type = Type::kInt;
+    x.i = v;
+    return x;
+  }
+  static SqlValue Real(double v) {
+    SqlValue x;
+    x.type = Type::kReal;
+    x.r = v;
+    return x;
+  }
+  static SqlValue Text(std::string v) {
+    SqlValue x;
+    x.type = Type::kText;
+    x.s = std::move(v);
+    return x;
+  }
+  bool is_null() const { return type == Type::kNull; }
+};
+using SqlRow = std::vector<SqlValue>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -118,6 +149,18 @@ class Store {
   // compare them. The store holds the key, so protect it as the key file is protected.
   virtual Status AddHmacKey(const std::string& key_id, const std::string& key) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> QueryHmacKeys() = 0;  // (id, key)
+
+  // Runs one statement of portable SQL (the subset both databases run alike;
+  // placeholders ?1, ?2 …) with bound parameters and returns its rows. The
+  // team's records (store/team_store.h) are written once on top of it. A write
+  // outside Begin/Commit is its own transaction. Another writer holding the
+  // store longer than the busy timeout is Status::Busy.
+  virtual Result<std::vector<SqlRow>> Query(std::string_view sql, const std::vector<SqlValue>& params,
+                                            std::string_view doing) = 0;
+  // "sqlite" or "postgresql": for the few statements whose SQL must differ.
+  virtual const char* Dialect() const = 0;
+  // Where this store is, as messages name it (a path, or a URL without its password).
+  virtual std::string Name() const = 0;
 
   // Groups writes into one transaction (much faster for bulk upserts).
   virtual Status Begin() = 0;
