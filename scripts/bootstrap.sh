@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libcpp-httplib-dev librdkafka-dev libxgboost-dev libopencv-dev opencv-data
   libgtest-dev libgmock-dev libbenchmark-dev libarchive-dev libssl-dev
   clang-14 libclang-rt-14-dev llvm-14 python3
+  curl jq openssl
   postgresql
 )
 

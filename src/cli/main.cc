@@ -15,6 +15,7 @@
 #include "cli/photos_command.h"
 #include "cli/resolve_command.h"
 #include "cli/scan_command.h"
+#include "cli/serve_command.h"
 #include "cli/simulate_command.h"
 #include "cli/train_command.h"
 #include "cli/verdict_command.h"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
       "  impostor simulate --out world/ && impostor eval --world world/\n"
       "  impostor train --world w1/ --world w2/ --validation w3/ --out model.json\n"
       "  impostor verdict confirmed --entity bob@contoso.com   an analyst confirms; retraining learns it\n"
+      "  impostor token create --role analyst --name alice && impostor serve   the REST API for a team\n"
       "\n"
       "Run 'impostor COMMAND --help' for a command's options and examples.");
 
@@ -64,6 +66,9 @@ int main(int argc, char** argv) {
   impostor::RegisterVerdictCommand(app, ctx);
   impostor::RegisterExportCommand(app, ctx);
   impostor::RegisterWatchlistCommand(app, ctx);
+  impostor::RegisterServeCommand(app, ctx);
+  impostor::RegisterTokenCommand(app, ctx);
+  impostor::RegisterAuditCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

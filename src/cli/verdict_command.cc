@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "store/store.h"
+#include "store/team_store.h"
 
 namespace impostor {
 
@@ -54,25 +55,24 @@ void RunVerdict(const VerdictArgs& a, CommandContext& ctx) {
     for (const Finding& f : *found) keys.push_back(f.key);
   }
   const TimeMs now = WallClockMs();
-  Status st = (*store)->Begin();
+  std::vector<Verdict> verdicts;
+  const std::string analyst = a.analyst.empty() ? DefaultAnalyst() : a.analyst;
   for (const std::string& key : keys) {
-    if (!st.ok()) break;
     Verdict v;
     v.finding_key = key;
     v.kind = kind;
-    v.analyst = a.analyst.empty() ? DefaultAnalyst() : a.analyst;
+    v.analyst = analyst;
     v.note = a.note;
     v.time_ms = now;
-    st = (*store)->RecordVerdict(v);
+    verdicts.push_back(std::move(v));
   }
+  // One transaction with an audit entry per verdict: nothing is recorded unless
+  // every key is known.
+  Status st = RecordVerdictsAudited(**store, verdicts, {"cli:" + analyst, "cli"});
   if (!st.ok()) {
-    (*store)->Rollback();
-    // Nothing is recorded unless every key is known.
     return fail(st.code() == Status::Code::kNotFound ? kExitUsage : kExitInputError,
                 st.ToString() + " (nothing recorded; `impostor findings --json` shows the keys)");
   }
-  st = (*store)->Commit();
-  if (!st.ok()) return fail(kExitInputError, st.ToString());
   for (const std::string& key : keys) std::printf("%s\t%s\n", VerdictKindName(kind), key.c_str());
   if (ctx.stderr_is_tty) {
     std::fprintf(stderr, "impostor verdict: recorded %zu verdict%s in %s; `impostor train --store %s` learns from them\n",
