@@ -1,5 +1,7 @@
 #include "store/finding_codec.h"
 
+#include "store/store.h"
+
 #include <cstring>
 
 #include "common/json_writer.h"
@@ -102,6 +104,26 @@ Status FindingCodec::DecodeRelated(std::string_view json, const std::string& sto
     std::string_view v;
     if (item.get_string().get(v) != simdjson::SUCCESS) return bad();
     out->emplace_back(v);
+  }
+  return Status::OK();
+}
+
+Status SyncRelatedIndex(Store& store, const std::string& key, const std::vector<std::string>& before,
+                        const std::vector<std::string>& after) {
+  if (before == after) return Status::OK();
+  if (!before.empty()) {
+    IMPOSTOR_RETURN_IF_ERROR(store
+                                 .Query("DELETE FROM finding_related WHERE key = ?1", {SqlValue::Text(key)},
+                                        "indexing finding '" + key + "'")
+                                 .status());
+  }
+  for (const std::string& entity : after) {
+    IMPOSTOR_RETURN_IF_ERROR(store
+                                 .Query("INSERT INTO finding_related(entity, key) VALUES(?1, ?2) "
+                                        "ON CONFLICT(entity, key) DO NOTHING",
+                                        {SqlValue::Text(entity), SqlValue::Text(key)},
+                                        "indexing finding '" + key + "'")
+                                 .status());
   }
   return Status::OK();
 }

@@ -43,6 +43,15 @@ class FindingCodec {
   std::string pad_buffer_;
 };
 
+class Store;
+
+// Keeps the table finding_related (entity -> finding key, so that "every finding
+// naming this account" is an index lookup) equal to a finding's related list
+// after a write: rewrites the key's rows when the list changed. Inside the
+// store's UpsertFinding transaction, through Store::Query.
+Status SyncRelatedIndex(Store& store, const std::string& key, const std::vector<std::string>& before,
+                        const std::vector<std::string>& after);
+
 }  // namespace impostor
 
 #endif  // IMPOSTOR_STORE_FINDING_CODEC_H_

@@ -189,13 +189,22 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 CREATE INDEX findings_rank ON findings(severity DESC, confidence DESC, last_seen DESC, key);
 CREATE INDEX findings_recent ON findings(last_seen DESC, key);
 CREATE INDEX findings_org ON findings(org);
+CREATE TABLE finding_related(
+  entity TEXT COLLATE "C" NOT NULL,
+  key TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY(entity, key)
+);
+CREATE INDEX finding_related_key ON finding_related(key);
+INSERT INTO finding_related(entity, key)
+  SELECT DISTINCT j, f.key FROM findings f, jsonb_array_elements_text(f.related_json::jsonb) j
+  ON CONFLICT DO NOTHING;
 )sql"},
 }};
 constexpr int kLatestVersion = kMigrations.back().version;
 
-constexpr std::array<const char*, 12> kRequiredTables = {
-    "schema_version", "findings", "detector_state", "runs", "verdicts", "indicators",
-    "hmac_keys", "cases", "case_items", "case_comments", "api_tokens", "audit_log"};
+constexpr std::array<const char*, 13> kRequiredTables = {
+    "schema_version", "findings", "detector_state", "runs", "verdicts", "indicators", "hmac_keys",
+    "cases", "case_items", "case_comments", "api_tokens", "audit_log", "finding_related"};
 
 constexpr const char* kFindingColumns =
     "key, detector, entity_type, entity, org, severity, confidence, first_seen, last_seen, count, title, "
@@ -794,6 +803,7 @@ Status PostgresStore::ReadFindingRow(const Rows& rows, int row, Finding* f) {
 
 Status PostgresStore::UpsertLocked(Finding& finding, bool* created) {
   bool exists = false;
+  std::vector<std::string> related_before;
   {
     Params p;
     p.Text(finding.key);
@@ -801,6 +811,7 @@ Status PostgresStore::UpsertLocked(Finding& finding, bool* created) {
     if (r.size() > 0) {
       Finding stored;
       IMPOSTOR_RETURN_IF_ERROR(ReadFindingRow(r, 0, &stored));
+      related_before = stored.related;
       MergeFinding(stored, finding);
       finding = std::move(stored);
       exists = true;
@@ -828,7 +839,7 @@ Status PostgresStore::UpsertLocked(Finding& finding, bool* created) {
   IMPOSTOR_ASSIGN_OR_RETURN(Rows done, Exec(exists ? update_finding_ : insert_finding_, p,
                                             "writing finding '" + finding.key + "'"));
   if (created) *created = !exists;
-  return Status::OK();
+  return SyncRelatedIndex(*this, finding.key, related_before, finding.related);
 }
 
 Status PostgresStore::UpsertFinding(Finding& finding, bool* created) {

@@ -194,14 +194,22 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE INDEX findings_rank ON findings(severity DESC, confidence DESC, last_seen DESC, key);
 CREATE INDEX findings_recent ON findings(last_seen DESC, key);
 CREATE INDEX findings_org ON findings(org);
+CREATE TABLE finding_related(
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  PRIMARY KEY(entity, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX finding_related_key ON finding_related(key);
+INSERT OR IGNORE INTO finding_related(entity, key)
+  SELECT j.value, f.key FROM findings f, json_each(f.related_json) j WHERE j.type = 'text';
 )sql"},
 }};
 constexpr int kLatestVersion = kMigrations.back().version;
 
 // The tables a store of the latest version must have.
-constexpr std::array<const char*, 12> kRequiredTables = {
-    "schema_version", "findings", "detector_state", "runs", "verdicts", "indicators",
-    "hmac_keys", "cases", "case_items", "case_comments", "api_tokens", "audit_log"};
+constexpr std::array<const char*, 13> kRequiredTables = {
+    "schema_version", "findings", "detector_state", "runs", "verdicts", "indicators", "hmac_keys",
+    "cases", "case_items", "case_comments", "api_tokens", "audit_log", "finding_related"};
 
 // Owns one prepared statement; Reset() makes it ready for the next use.
 class Statement {
@@ -697,6 +705,7 @@ Status SqliteStore::ReadFindingRow(const Statement& s, Finding* f) {
 
 Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
   bool exists = false;
+  std::vector<std::string> related_before;
   {
     ResetOnExit reset(get_finding_);
     get_finding_.Text(1, finding.key);
@@ -704,6 +713,7 @@ Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
     if (rc == SQLITE_ROW) {
       Finding stored;
       IMPOSTOR_RETURN_IF_ERROR(ReadFindingRow(get_finding_, &stored));
+      related_before = stored.related;
       MergeFinding(stored, finding);
       finding = std::move(stored);
       exists = true;
@@ -734,7 +744,7 @@ Status SqliteStore::UpsertLocked(Finding& finding, bool* created) {
   const int rc = s.Step();
   if (rc != SQLITE_DONE) return Error(rc, "writing finding '" + finding.key + "'");
   if (created) *created = !exists;
-  return Status::OK();
+  return SyncRelatedIndex(*this, finding.key, related_before, finding.related);
 }
 
 Status SqliteStore::UpsertFinding(Finding& finding, bool* created) {

@@ -458,7 +458,8 @@ TEST_P(StoreTest, VersionOneStoreMigratesToTheWatchlist) {
   }
   Raw("s.db",
       "DROP TABLE indicators; DROP TABLE hmac_keys; DROP TABLE cases; DROP TABLE case_items; "
-      "DROP TABLE case_comments; DROP TABLE api_tokens; DROP TABLE audit_log; DROP INDEX findings_rank; "
+      "DROP TABLE case_comments; DROP TABLE api_tokens; DROP TABLE audit_log; DROP TABLE finding_related; "
+      "DROP INDEX findings_rank; "
       "DROP INDEX findings_recent; DROP INDEX findings_org; UPDATE schema_version SET version = 1;");
   auto store = Open("s.db");
   ASSERT_NE(store, nullptr);

@@ -225,34 +225,17 @@ Result<FindingPage> QueryFindingPage(Store& store, const FindingFilter& filter, 
 }
 
 Result<std::vector<FindingRow>> FindingsNaming(Store& store, const std::string& entity, size_t limit) {
-  // The LIKE pattern only narrows the rows; the decoded related list decides (LIKE
-  // folds ASCII case in SQLite and not in PostgreSQL).
-  std::string quoted;
-  AppendJsonString(&quoted, entity);
-  std::string escaped = "%";
-  for (char c : quoted) {
-    if (c == '_' || c == '%' || c == '!') escaped.push_back('!');
-    escaped.push_back(c);
-  }
-  escaped.push_back('%');
   const std::string sql = std::string(kFindingSelect) + kStatusExpr +
-                          " FROM findings f WHERE f.entity = ?1 OR f.related_json LIKE ?2 ESCAPE '!' "
-                          "ORDER BY f.severity DESC, f.confidence DESC, f.last_seen DESC, f.key LIMIT ?3";
+                          " FROM findings f WHERE f.entity = ?1 OR f.key IN "
+                          "(SELECT r.key FROM finding_related r WHERE r.entity = ?1) "
+                          "ORDER BY f.severity DESC, f.confidence DESC, f.last_seen DESC, f.key LIMIT ?2";
   IMPOSTOR_ASSIGN_OR_RETURN(
       std::vector<SqlRow> rows,
-      store.Query(sql, {SqlValue::Text(entity), SqlValue::Text(escaped), SqlValue::Int(static_cast<int64_t>(limit))},
+      store.Query(sql, {SqlValue::Text(entity), SqlValue::Int(static_cast<int64_t>(limit))},
                   "reading the findings on " + entity));
-  std::vector<FindingRow> out;
+  std::vector<FindingRow> out(rows.size());
   FindingCodec codec;
-  for (const SqlRow& r : rows) {
-    FindingRow row;
-    IMPOSTOR_RETURN_IF_ERROR(ReadFindingRow(store, codec, r, &row));
-    if (row.finding.entity != entity &&
-        std::find(row.finding.related.begin(), row.finding.related.end(), entity) == row.finding.related.end()) {
-      continue;
-    }
-    out.push_back(std::move(row));
-  }
+  for (size_t i = 0; i < rows.size(); ++i) IMPOSTOR_RETURN_IF_ERROR(ReadFindingRow(store, codec, rows[i], &out[i]));
   return out;
 }
 
