@@ -16,7 +16,7 @@ set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-build-asan}"
 JOBS="${2:-$(nproc)}"
-LABELS="${IMPOSTOR_SANITIZE_LABELS:-common|ingest|enrich|detect|resolve|store|score|photo|fuzz}"
+LABELS="${IMPOSTOR_SANITIZE_LABELS:-common|ingest|enrich|detect|resolve|store|score|photo|serve|fuzz}"
 CXX_BIN="$(command -v clang++-14 || command -v clang++ || true)"
 CC_BIN="$(command -v clang-14 || command -v clang || true)"
 if [ -z "$CXX_BIN" ]; then
