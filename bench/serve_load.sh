@@ -25,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+cd "$W"  # scans write their rejects file to the working directory
 "$IMPOSTOR" simulate --seed 5 --employees 400 --days 20 --no-photos --out "$W/world" >/dev/null
 INPUTS=("$W"/world/signins/* "$W"/world/devices/* "$W"/world/people.csv "$W"/world/mfa/*)
 scan_seconds() {  # scan_seconds DB: wall seconds of one scan of the world into DB

@@ -12,6 +12,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "common/status.h"
+
 namespace impostor {
 
 // Exit codes, documented in the README.
@@ -31,6 +33,18 @@ struct CommandContext {
   std::string data_dir;   // shipped catalogues and default config (data/)
   std::string cache_dir;  // GeoIP databases installed by the bootstrap
 };
+
+// The exit code for a command that failed with `st` on what the user named (a
+// file, a key, an option): InvalidArgument and NotFound are the command line's
+// fault (2), Internal a bug (4), the rest an input or store error (3).
+inline int ExitCodeForUserError(const Status& st) {
+  switch (st.code()) {
+    case Status::Code::kInvalidArgument: return kExitUsage;
+    case Status::Code::kNotFound: return kExitUsage;
+    case Status::Code::kInternal: return kExitInternal;
+    default: return kExitInputError;
+  }
+}
 
 }  // namespace impostor
 

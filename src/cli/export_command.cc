@@ -54,15 +54,6 @@ Status WriteAll(const std::string& path, const std::string& text) {
   return Status::OK();
 }
 
-int ExitFor(const Status& st) {
-  switch (st.code()) {
-    case Status::Code::kInvalidArgument: return kExitUsage;
-    case Status::Code::kNotFound: return kExitUsage;
-    case Status::Code::kInternal: return kExitInternal;
-    default: return kExitInputError;
-  }
-}
-
 // ---- ocsf-signins
 
 struct SignInArgs {
@@ -148,7 +139,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
     for (const std::string& file : a.people) {
       PeopleReadStats ps;
       Status st = ReadPeople(file, linkage, &people, rejects, &ps);
-      if (!st.ok()) return fail(ExitFor(st), st.message());
+      if (!st.ok()) return fail(ExitCodeForUserError(st), st.message());
     }
   }
   auto store = OpenExistingStore(a.db);
@@ -158,9 +149,9 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
   sel.finding_key = a.finding_key;
   sel.min_risk = a.min_risk;
   auto personas = LoadPersonas(**store);
-  if (!personas.ok()) return fail(ExitFor(personas.status()), personas.status().message());
+  if (!personas.ok()) return fail(ExitCodeForUserError(personas.status()), personas.status().message());
   auto shared = SelectShared(**store, sel, *personas, people);
-  if (!shared.ok()) return fail(ExitFor(shared.status()), shared.status().message());
+  if (!shared.ok()) return fail(ExitCodeForUserError(shared.status()), shared.status().message());
   if (!a.key_file.empty()) HashShared(*shared, key, a.region);
   Result<std::string> doc = Status::Internal("no format");
   if (stix) {
@@ -176,7 +167,7 @@ void RunShare(const ShareArgs& a, bool stix, CommandContext& ctx) {
     o.hmac_key_id = a.key_file.empty() ? "" : key.id;
     doc = MispEventJson(*shared, o);
   }
-  if (!doc.ok()) return fail(ExitFor(doc.status()), doc.status().message());
+  if (!doc.ok()) return fail(ExitCodeForUserError(doc.status()), doc.status().message());
   Status st = WriteAll(a.out, *doc);
   if (!st.ok()) return fail(kExitInputError, st.message());
   if (a.out != "-") {

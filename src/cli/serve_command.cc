@@ -13,6 +13,7 @@
 #include "detect/registry.h"
 #include "engine/scan.h"
 #include "serve/api_server.h"
+#include "serve/views.h"
 #include "store/store.h"
 #include "store/team_store.h"
 
@@ -26,15 +27,6 @@ std::string CliActorName() {
 }
 
 Actor CliActor() { return {CliActorName(), "cli"}; }
-
-int ExitFor(const Status& st) {
-  switch (st.code()) {
-    case Status::Code::kInvalidArgument: return kExitUsage;
-    case Status::Code::kNotFound: return kExitUsage;
-    case Status::Code::kInternal: return kExitInternal;
-    default: return kExitInputError;
-  }
-}
 
 // "HOST:PORT", "[::1]:PORT" or "PORT".
 bool ParseListen(const std::string& listen, std::string* host, int* port) {
@@ -94,7 +86,7 @@ void RunServe(const ServeArgs& a, CommandContext& ctx) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   Status st = server.Bind();
-  if (!st.ok()) return fail(ExitFor(st), st.message());
+  if (!st.ok()) return fail(ExitCodeForUserError(st), st.message());
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -172,7 +164,7 @@ void RegisterTokenCommand(CLI::App& app, CommandContext& ctx) {
     if (!store.ok()) return fail(kExitInputError, store.status().message());
     ApiToken t;
     auto secret = CreateToken(**store, a->name, role, CliActor(), &t);
-    if (!secret.ok()) return fail(ExitFor(secret.status()), secret.status().message());
+    if (!secret.ok()) return fail(ExitCodeForUserError(secret.status()), secret.status().message());
     std::printf("%s\n", secret->c_str());
     std::fprintf(stderr, "impostor token: created %s token %s for %s; it is shown only now: keep it in a secret store\n",
                  RoleName(role), t.id.c_str(), t.name.c_str());
@@ -190,18 +182,7 @@ void RegisterTokenCommand(CLI::App& app, CommandContext& ctx) {
       for (const ApiToken& t : *tokens) {
         std::string line;
         JsonWriter w(&line);
-        w.BeginObject();
-        w.Field("id", t.id);
-        w.Field("name", t.name);
-        w.Field("role", RoleName(t.role));
-        w.Field("created", FormatIso8601(t.created_ms));
-        w.Key("revoked");
-        if (t.revoked_ms) {
-          w.String(FormatIso8601(t.revoked_ms));
-        } else {
-          w.Null();
-        }
-        w.EndObject();
+        WriteTokenJson(w, t);
         std::printf("%s\n", line.c_str());
       }
       return;
@@ -220,7 +201,7 @@ void RegisterTokenCommand(CLI::App& app, CommandContext& ctx) {
     auto store = OpenExistingStore(a->db);
     if (!store.ok()) return fail(kExitInputError, store.status().message());
     Status st = RevokeToken(**store, a->id, CliActor());
-    if (!st.ok()) return fail(ExitFor(st), st.message());
+    if (!st.ok()) return fail(ExitCodeForUserError(st), st.message());
     std::fprintf(stderr, "impostor token: revoked %s\n", a->id.c_str());
   });
 }
@@ -256,17 +237,7 @@ void RegisterAuditCommand(CLI::App& app, CommandContext& ctx) {
       if (a->json || !ctx.stdout_is_tty) {
         std::string line;
         JsonWriter w(&line);
-        w.BeginObject();
-        w.Field("seq", e.seq);
-        w.Field("time", FormatIso8601(e.time_ms));
-        w.Field("actor", e.actor);
-        w.Field("source", e.source);
-        w.Field("action", e.action);
-        w.Field("object", e.object);
-        w.Key("detail");
-        w.Raw(e.detail.empty() ? "{}" : e.detail);
-        w.Field("hash", e.hash);
-        w.EndObject();
+        WriteAuditJson(w, e);
         std::printf("%s\n", line.c_str());
       } else {
         std::printf("%6lld  %s  %-20s  %-15s  %-16s  %s  %s\n", static_cast<long long>(e.seq),

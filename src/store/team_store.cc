@@ -226,8 +226,10 @@ Result<FindingPage> QueryFindingPage(Store& store, const FindingFilter& filter, 
 
 Result<std::vector<FindingRow>> FindingsNaming(Store& store, const std::string& entity, size_t limit) {
   const std::string sql = std::string(kFindingSelect) + kStatusExpr +
-                          " FROM findings f WHERE f.entity = ?1 OR f.key IN "
-                          "(SELECT r.key FROM finding_related r WHERE r.entity = ?1) "
+                          // Two index lookups joined by key: an OR of the two lets
+                          // PostgreSQL walk the ranking index over every row.
+                          " FROM findings f WHERE f.key IN (SELECT e.key FROM findings e WHERE e.entity = ?1 "
+                          "UNION SELECT r.key FROM finding_related r WHERE r.entity = ?1) "
                           "ORDER BY f.severity DESC, f.confidence DESC, f.last_seen DESC, f.key LIMIT ?2";
   IMPOSTOR_ASSIGN_OR_RETURN(
       std::vector<SqlRow> rows,
