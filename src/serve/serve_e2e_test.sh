@@ -7,7 +7,7 @@
 # HTTPS with a certificate made here.
 #
 #   serve_e2e_test.sh IMPOSTOR PG_HARNESS
-set -euo pipefail
+set -Eeuo pipefail
 IMPOSTOR="$(realpath "$1")"
 HARNESS="$(realpath "$2")"
 W="$(mktemp -d)"
@@ -21,6 +21,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A command that fails without a message of its own still says where.
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND (status $?)" >&2' ERR
 cd "$W"
 
 "$IMPOSTOR" simulate --seed 7 --employees 80 --days 10 --no-photos --out world >/dev/null
@@ -37,7 +39,7 @@ start_server() {
     kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited: $(cat "$W/serve.err")"
     sleep 0.1
   done
-  URL="$(grep -o 'https\?://127.0.0.1:[0-9]*' "$W/serve.err" | head -1)"
+  URL="$(grep -m1 -o 'https\?://127.0.0.1:[0-9]*' "$W/serve.err" || true)"
   [ -n "$URL" ] || fail "serve did not say where it listens: $(cat "$W/serve.err")"
 }
 
@@ -111,7 +113,7 @@ run_for_store() {
 
   # A rescan while readers page: every read is answered in full.
   : >"$W/codes"
-  ( for _ in $(seq 40); do curl "${A[@]}" -o /dev/null -w '%{http_code}\n' "$URL/api/v1/findings?limit=200" >>"$W/codes"; done ) &
+  ( for _ in $(seq 40); do curl "${A[@]}" -o /dev/null -w '%{http_code}\n' "$URL/api/v1/findings?limit=200" >>"$W/codes" || true; done ) &
   local reader=$!
   "$IMPOSTOR" scan --db "$db" --config world/impostor.yaml "${INPUTS[@]}" >/dev/null 2>"$W/scan2.err" ||
     [ $? -eq 5 ] || fail "$label: the scan while serving failed: $(tail -3 "$W/scan2.err")"
@@ -139,14 +141,12 @@ else
 fi
 
 # Safe by default: no clear text beyond loopback; HTTPS with a certificate.
-set +e
-"$IMPOSTOR" serve --db "$W/impostor.db" --listen 0.0.0.0:0 2>"$W/refuse.err"
-code=$?
-set -e
+code=0
+"$IMPOSTOR" serve --db "$W/impostor.db" --listen 0.0.0.0:0 2>"$W/refuse.err" || code=$?
 [ "$code" = 2 ] || fail "listening on 0.0.0.0 without TLS must be refused (exit 2), got $code"
 grep -q "without TLS" "$W/refuse.err" || fail "the refusal does not say why: $(cat "$W/refuse.err")"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" -addext "subjectAltName=IP:127.0.0.1" \
-  -keyout "$W/srv.key" -out "$W/srv.pem" 2>/dev/null
+  -keyout "$W/srv.key" -out "$W/srv.pem" 2>"$W/openssl.err" || fail "openssl: $(cat "$W/openssl.err")"
 start_server "$W/impostor.db" --tls-cert "$W/srv.pem" --tls-key "$W/srv.key"
 [[ "$URL" == https://* ]] || fail "TLS server URL $URL"
 [ "$(curl -sS --cacert "$W/srv.pem" -o /dev/null -w '%{http_code}' "$URL/healthz")" = 200 ] || fail "HTTPS /healthz"
