@@ -434,7 +434,9 @@ std::optional<HttpError> ApiServer::Impl::Authenticate(Call& call) {
 }
 
 std::optional<HttpError> ApiServer::Impl::CheckQuery(const Call& call) const {
-  for (const auto& [name, value] : call.req.params) {
+  for (const auto& param : call.req.params) {
+    const std::string& name = param.first;
+    const std::string& value = param.second;
     auto spec = std::find_if(call.route.query.begin(), call.route.query.end(),
                              [&](const FieldSpec& f) { return f.name == name; });
     if (spec == call.route.query.end()) {

@@ -9,7 +9,8 @@ std::optional<HttpError> RequestBody::Parse(const std::string& text, const std::
   if (parser_.parse(text).get(root_) != simdjson::SUCCESS || root_.get_object().get(object) != simdjson::SUCCESS) {
     return HttpError{400, "the body is not a JSON object; send Content-Type: application/json and an object"};
   }
-  for (auto [key, value] : object) {
+  for (auto [member, value] : object) {
+    const std::string_view key = member;  // a lambda cannot capture a structured binding (C++17)
     auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == key; });
     if (spec == fields.end()) {
       std::string names;
