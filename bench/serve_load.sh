@@ -42,11 +42,12 @@ bench_store() {  # bench_store LABEL DB
   "$LOAD" fill "$db" "$N"
   local token
   token="$("$IMPOSTOR" token create --db "$db" --role viewer --name bench 2>/dev/null)"
+  : >"$W/serve.err"  # before the server starts: the wait below must not read the last one's line
   "$IMPOSTOR" serve --db "$db" --listen 127.0.0.1:0 --threads "$CLIENTS" 2>"$W/serve.err" &
   SERVER=$!
   for _ in $(seq 100); do grep -q "Ctrl-C stops" "$W/serve.err" && break; sleep 0.1; done
   local url
-  url="$(grep -o 'http://127.0.0.1:[0-9]*' "$W/serve.err" | head -1)"
+  url="$(grep -m1 -o 'http://127.0.0.1:[0-9]*' "$W/serve.err" || true)"
   "$LOAD" run "$url" "$token" "$CLIENTS" "$REQUESTS" $((N / 10))
   # The scans: a first one into the store, then a rescan alone and a rescan under
   # load (the same work both times).

@@ -31,6 +31,10 @@ INPUTS=(world/signins/* world/devices/* world/people.csv world/mfa/*)
 # Starts `impostor serve` on a free port; sets URL and SERVER_PID.
 start_server() {
   local db="$1"; shift
+  # Emptied here, before the server starts: the background redirection empties
+  # it only once the child runs, and the wait below must not read the last
+  # server's line.
+  : >"$W/serve.err"
   "$IMPOSTOR" serve --db "$db" --listen 127.0.0.1:0 "$@" 2>"$W/serve.err" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
