@@ -85,6 +85,7 @@ struct ScanArgs {
   std::string fail_on;
   bool json = false;
   bool quiet = false;
+  bool timings = false;
   bool no_faces = false;
   bool strict = false;
   std::string model;
@@ -226,6 +227,12 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
                  GroupThousands(s.rejected).c_str(), GroupThousands(s.skipped).c_str(),
                  static_cast<unsigned long long>(s.findings_new), static_cast<unsigned long long>(s.findings_updated),
                  StoreName(a.db).c_str());
+    if (a.timings)
+      std::fprintf(stderr,
+                   "impostor: timings: read, parse and enrich %.2f s; stream detectors %.2f s; population detectors "
+                   "and scoring %.2f s; store %.2f s; sorter peak %.1f MB; state and summary %.1f MB\n",
+                   s.read_seconds + s.enrich_seconds, s.detect_seconds - s.population_seconds, s.population_seconds,
+                   s.store_seconds, s.sort_peak_bytes / 1e6, s.state_bytes / 1e6);
     if (s.sort_runs_spilled > 0)
       std::fprintf(stderr, "impostor: sign-ins put in time order through %llu sorted runs on disk (%.1f MB; --sort-memory-mb sets the memory)\n",
                    static_cast<unsigned long long>(s.sort_runs_spilled), s.sort_bytes_spilled / 1e6);
@@ -287,6 +294,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print OCSF JSON lines on stdout instead of the table");
   cmd->add_flag("--quiet,-q", args->quiet, "No table, summary or progress");
+  cmd->add_flag("--timings", args->timings, "Also print the wall time of each phase and the memory the sorter held");
   cmd->add_option("--model", args->model,
                   "Score every account and persona 0-100 with this risk model instead of the shipped one "
                   "(models/risk_model.json)");

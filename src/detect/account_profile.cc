@@ -65,44 +65,52 @@ bool AccountProfile::Learned(TimeMs now, int learning_days, int learning_signins
          now - first_seen >= static_cast<TimeMs>(learning_days) * kMsPerDay;
 }
 
-AccountProfiles::AccountProfiles() : name_offsets_{0}, slots_(1024, kEmpty) {}
+AccountProfiles::AccountProfiles() : name_offsets_{0}, slots_(1024, kEmptySlot) {}
+
+namespace {
+uint64_t NameHash(std::string_view account) { return std::hash<std::string_view>{}(account); }
+uint64_t SlotOf(uint32_t idx, uint64_t hash) { return (hash & 0xFFFFFFFF00000000ull) | idx; }
+}  // namespace
 
 size_t AccountProfiles::Probe(std::string_view account, uint64_t hash) const {
   const size_t mask = slots_.size() - 1;
+  const uint64_t tag = hash >> 32;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint32_t idx = slots_[i];
-    if (idx == kEmpty || name(idx) == account) return i;
+    const uint64_t slot = slots_[i];
+    if (slot == kEmptySlot) return i;
+    if ((slot >> 32) == tag && name(static_cast<uint32_t>(slot)) == account) return i;
   }
 }
 
 void AccountProfiles::Grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, kEmpty);
+  std::vector<uint64_t> bigger(slots_.size() * 2, kEmptySlot);
   const size_t mask = bigger.size() - 1;
-  for (uint32_t idx : slots_) {
-    if (idx == kEmpty) continue;
-    size_t i = std::hash<std::string_view>{}(name(idx)) & mask;
-    while (bigger[i] != kEmpty) i = (i + 1) & mask;
-    bigger[i] = idx;
+  for (uint64_t slot : slots_) {
+    if (slot == kEmptySlot) continue;
+    const uint64_t hash = NameHash(name(static_cast<uint32_t>(slot)));
+    size_t i = hash & mask;
+    while (bigger[i] != kEmptySlot) i = (i + 1) & mask;
+    bigger[i] = SlotOf(static_cast<uint32_t>(slot), hash);
   }
   slots_.swap(bigger);
 }
 
 uint32_t AccountProfiles::Intern(std::string_view account) {
-  uint64_t hash = std::hash<std::string_view>{}(account);
+  const uint64_t hash = NameHash(account);
   size_t slot = Probe(account, hash);
-  if (slots_[slot] != kEmpty) return slots_[slot];
+  if (slots_[slot] != kEmptySlot) return static_cast<uint32_t>(slots_[slot]);
   uint32_t idx = static_cast<uint32_t>(profiles_.size());
   arena_.append(account);
   name_offsets_.push_back(arena_.size());
   profiles_.emplace_back();
-  slots_[slot] = idx;
+  slots_[slot] = SlotOf(idx, hash);
   if (profiles_.size() * 10 > slots_.size() * 7) Grow();  // keep the load factor under 0.7
   return idx;
 }
 
 uint32_t AccountProfiles::Find(std::string_view account) const {
-  uint32_t idx = slots_[Probe(account, std::hash<std::string_view>{}(account))];
-  return idx;  // kEmpty (UINT32_MAX) when absent
+  const uint64_t slot = slots_[Probe(account, NameHash(account))];
+  return slot == kEmptySlot ? kEmpty : static_cast<uint32_t>(slot);  // kEmpty (UINT32_MAX) when absent
 }
 
 void AccountProfiles::CountCountry(CountryCode c, int delta) {
@@ -176,7 +184,7 @@ Status AccountProfiles::Decode(uint32_t index, std::string_view blob) {
 
 size_t AccountProfiles::MemoryBytes() const {
   return profiles_.capacity() * sizeof(AccountProfile) + arena_.capacity() +
-         name_offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t);
+         name_offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint64_t);
 }
 
 }  // namespace impostor

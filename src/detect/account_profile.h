@@ -90,9 +90,13 @@ class AccountProfiles {
   void Grow();
 
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr uint64_t kEmptySlot = UINT64_MAX;
   std::string arena_;                  // all names, back to back
   std::vector<uint64_t> name_offsets_; // name i is arena_[offsets[i], offsets[i+1])
-  std::vector<uint32_t> slots_;        // open addressing (linear probing), power-of-two size
+  // Open addressing (linear probing), power-of-two size. A slot holds the index in
+  // its low 32 bits and the high 32 bits of the name's hash above them, so a probe
+  // compares names only when the hashes agree.
+  std::vector<uint64_t> slots_;
   std::vector<AccountProfile> profiles_;
   std::unordered_map<CountryCode, uint32_t> country_accounts_;
   uint32_t accounts_with_baseline_ = 0;

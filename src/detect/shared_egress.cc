@@ -60,8 +60,9 @@ class SharedEgressDetector final : public SignInDetector {
     if (a.tenant == 0 && !s.tenant.empty()) a.tenant = static_cast<uint32_t>(std::hash<std::string>{}(s.tenant)) | 1;
     // An IPv6 home is its /64: its devices rotate privacy addresses inside it.
     const IpAddress home = s.ip->HomePrefix();
-    Remember(ctx.account, home, s.time_ms);
-    touched_ips_.insert(home);
+    const size_t slot = Remember(ctx.account, home, s.time_ms);
+    if (touched_.size() <= ctx.account) touched_.resize(ctx.account + 1, 0);
+    touched_[ctx.account] |= static_cast<uint8_t>(1u << slot);
     // Evidence is kept only for addresses that already have two accounts: most
     // addresses never do, and a copied sign-in per address is most of the memory.
     auto shared = index_.find(home);
@@ -72,7 +73,7 @@ class SharedEgressDetector final : public SignInDetector {
   void Finish(FindingSink& sink) override {
     if (!profiles_) return;
     const TimeMs window = static_cast<TimeMs>(opt_.window_days * kMsPerDay);
-    for (const IpAddress& ip : touched_ips_) {
+    for (const IpAddress& ip : TouchedAddresses()) {
       auto it = index_.find(ip);
       if (it == index_.end() || it->second.size() > opt_.max_accounts) continue;
       // Accounts whose use of the address falls within the window of its latest use.
@@ -194,7 +195,22 @@ class SharedEgressDetector final : public SignInDetector {
   }
 
  private:
-  void Remember(uint32_t account, const IpAddress& ip, TimeMs t) {
+  // The addresses this run's sign-ins used, once each: those in the slots it
+  // touched and those a touched slot gave up since.
+  std::vector<IpAddress> TouchedAddresses() const {
+    std::vector<IpAddress> out = evicted_touched_;
+    for (uint32_t account = 0; account < touched_.size(); ++account)
+      for (size_t i = 0; i < kSlots; ++i)
+        if (touched_[account] & (1u << i)) out.push_back(state_[account].ips[i].ip);
+    std::sort(out.begin(), out.end(), [](const IpAddress& x, const IpAddress& y) {
+      return x.bytes != y.bytes ? x.bytes < y.bytes : x.is_v4 < y.is_v4;
+    });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // Records the account's use of `ip` at `t`; returns the slot that holds it.
+  size_t Remember(uint32_t account, const IpAddress& ip, TimeMs t) {
     AccountEgress& a = state_[account];
     IpUse* slot = nullptr;
     for (IpUse& u : a.ips)
@@ -209,6 +225,11 @@ class SharedEgressDetector final : public SignInDetector {
         }
         if (u.last < slot->last) slot = &u;
       }
+      const size_t index = static_cast<size_t>(slot - a.ips.data());
+      if (account < touched_.size() && (touched_[account] & (1u << index))) {
+        evicted_touched_.push_back(slot->ip);  // used this run: still judged at Finish
+        touched_[account] &= static_cast<uint8_t>(~(1u << index));
+      }
       if (!slot->empty()) Forget(account, slot->ip);
       slot->ip = ip;
       slot->last = t;
@@ -221,6 +242,7 @@ class SharedEgressDetector final : public SignInDetector {
       if (t > slot->last) slot->last_day = DayOf(t);
       slot->last = std::max(slot->last, t);
     }
+    return static_cast<size_t>(slot - a.ips.data());
   }
 
   static int32_t DayOf(TimeMs t) { return static_cast<int32_t>(t / kMsPerDay); }
@@ -236,7 +258,10 @@ class SharedEgressDetector final : public SignInDetector {
   SharedEgressOptions opt_;
   std::vector<AccountEgress> state_;
   std::unordered_map<IpAddress, std::vector<uint32_t>, IpAddressHash> index_;
-  std::unordered_set<IpAddress, IpAddressHash> touched_ips_;
+  // Per account, a bit per slot its sign-ins used in this run (a flag per sign-in
+  // instead of a hash-set insert), and the touched addresses slots gave up.
+  std::vector<uint8_t> touched_;
+  std::vector<IpAddress> evicted_touched_;
   std::unordered_map<IpAddress, SignIn, IpAddressHash> first_;  // one sign-in per shared address, for evidence
   const AccountProfiles* profiles_ = nullptr;
 };

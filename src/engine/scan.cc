@@ -562,7 +562,8 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, result));
   }
   SortFindings(result);
-  stats.detect_seconds += Seconds(population_started);
+  stats.population_seconds = Seconds(population_started);
+  stats.detect_seconds += stats.population_seconds;
 
   stats.inputs = read_stats.inputs;
   stats.rejected = read_stats.rejected;

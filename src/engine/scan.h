@@ -73,7 +73,10 @@ struct ScanStats {
   std::map<std::string, uint64_t> skipped_by_kind;
   // Inputs a read error stopped part-way (options.strict false): name and the error.
   std::vector<std::pair<std::string, std::string>> failed_inputs;
+  // Wall time by phase: reading (parse, enrich and encode overlap in the pipeline),
+  // the stream detectors, the population detectors and scoring, store writes.
   double read_seconds = 0, enrich_seconds = 0, detect_seconds = 0, store_seconds = 0;
+  double population_seconds = 0;      // part of detect_seconds
   size_t state_bytes = 0;            // in-memory per-account state and sign-in summary after the scan
   uint64_t sort_runs_spilled = 0;    // sorted runs written to disk (0 when the input fit in memory)
   uint64_t sort_bytes_spilled = 0;

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <memory>
 #include <cstring>
 #include <ctime>
 #include <set>
@@ -37,6 +39,25 @@ const char* const kIsHostingProvider[] = {"is_hosting_provider", nullptr};
 const char* const kIsPublicProxy[] = {"is_public_proxy", nullptr};
 const char* const kIsResidentialProxy[] = {"is_residential_proxy", nullptr};
 const char* const kIsTorExitNode[] = {"is_tor_exit_node", nullptr};
+
+// Decoding a data record walks its maps key by key, several times over (one walk
+// per field) -- most of a lookup's cost -- while many addresses lead to the same
+// record. Each thread keeps the last record decoded in each of kDecodedSlots slots,
+// keyed by the database's serial (never reused, unlike its address) and the
+// record's offset in the data section. About 0.9 MB per thread.
+struct DecodedRecord {
+  uint64_t serial = 0;  // 0: empty
+  uint64_t offset = 0;
+  GeoIpRecord record;
+};
+constexpr size_t kDecodedSlots = 4096;
+std::atomic<uint64_t> next_serial{1};
+
+DecodedRecord& DecodedSlot(uint64_t serial, uint64_t offset) {
+  thread_local std::unique_ptr<DecodedRecord[]> slots(new DecodedRecord[kDecodedSlots]);
+  uint64_t h = (offset ^ (serial << 40)) * 0x9E3779B97F4A7C15ull;
+  return slots[(h >> 32) & (kDecodedSlots - 1)];
+}
 
 // Fetches `path` below `entry`. *found is false when the key is absent (not an
 // error: most keys are optional). Damaged data is an error.
@@ -194,6 +215,7 @@ Result<std::unique_ptr<GeoIpDatabase>> GeoIpDatabase::Open(const std::string& pa
     return st;
   }
   db->is_open_ = true;
+  db->serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
   if (db->mmdb_.metadata.database_type != nullptr) db->database_type_ = db->mmdb_.metadata.database_type;
 
   IMPOSTOR_RETURN_IF_ERROR(db->VerifyMetadata());
@@ -473,12 +495,20 @@ Status GeoIpDatabase::Lookup(const IpAddress& ip, GeoIpRecord* out) const {
   }
   if (mmdb_error != MMDB_SUCCESS) return Error(("looking up " + ip.ToString()).c_str(), mmdb_error);
   if (!result.found_entry) return Status::OK();
+  DecodedRecord& slot = DecodedSlot(serial_, result.entry.offset);
+  if (slot.serial == serial_ && slot.offset == result.entry.offset) {
+    *out = slot.record;
+    return Status::OK();
+  }
   out->found = true;
   Status st = Decode(&result.entry, out);
   if (!st.ok()) {
     *out = GeoIpRecord{};
     return st.WithContext("looking up " + ip.ToString());
   }
+  slot.serial = serial_;
+  slot.offset = result.entry.offset;
+  slot.record = *out;
   return st;
 }
 

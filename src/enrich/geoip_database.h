@@ -23,9 +23,14 @@
 // file instead of failing later. Lookup() still checks every libmaxminddb error
 // code and turns it into a Status: nothing in a damaged file crashes the process.
 //
+// Lookup() walks the search tree to the address's data record and decodes it; a
+// small per-thread cache of decoded records (keyed by database and record offset)
+// skips the decoding when another address leads to the same record, as the
+// addresses of one city or one AS do.
+//
 // Ownership and thread safety: the object owns the mapping and unmaps it in the
 // destructor. Lookup() is const and safe to call from many threads at once (it only
-// reads the mapping). The string_views in a GeoIpRecord point into the mapping and
+// reads the mapping; the decoded-record cache is per thread). The string_views in a GeoIpRecord point into the mapping and
 // stay valid while the database is open.
 #ifndef IMPOSTOR_ENRICH_GEOIP_DATABASE_H_
 #define IMPOSTOR_ENRICH_GEOIP_DATABASE_H_
@@ -134,6 +139,7 @@ class GeoIpDatabase {
 
   MMDB_s mmdb_{};
   bool is_open_ = false;
+  uint64_t serial_ = 0;  // unique per opened database, for the decoded-record cache
   std::string path_;
   std::string database_type_;
   GeoIpSchema schema_ = GeoIpSchema::kCity;
