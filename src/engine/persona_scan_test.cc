@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "engine/scan.h"
 #include "store/store.h"
@@ -166,6 +167,76 @@ TEST_F(VerdictLabelsTest, ScanKeepsPersonasAndVerdictsBecomeLabels) {
   labelled = LabelStoreVerdicts(db_);
   ASSERT_TRUE(labelled.ok()) << labelled.status().ToString();
   EXPECT_EQ(labelled->accounts.labels, (std::vector<float>{0.0f, 0.0f}));
+}
+
+// A second scan whose people file gained a record at the top (which numbers the
+// resolver's personas differently) and lost one keeps every persona's id, so the
+// finding on the pair keeps its key and its verdict; the new record's persona gets
+// an id no earlier persona had.
+TEST_F(VerdictLabelsTest, PersonaIdsAndTheirVerdictsSurviveAChangedPeopleFile) {
+  auto first = ScanPeople(ScanOptions{});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto store = OpenSqliteStore(db_);
+  ASSERT_TRUE(store.ok());
+  auto before = LoadPersonas(**store);
+  ASSERT_TRUE(before.ok());
+  std::map<std::string, std::string> id_of;  // record -> persona id
+  for (const PersonaMembers& p : *before)
+    for (const std::string& r : p.records) id_of[r] = p.persona;
+  auto reuse = (*store)->QueryFindings(FindingQuery{"persona.reuse", "", Severity::kUnknown, INT64_MIN, 0});
+  ASSERT_TRUE(reuse.ok());
+  ASSERT_EQ(reuse->size(), 1u);
+  const std::string key = reuse->front().key;
+  EXPECT_NE(key.find(id_of["hr-a-1"]), std::string::npos) << key;
+  Verdict v;
+  v.finding_key = key;
+  v.kind = VerdictKind::kConfirmed;
+  v.analyst = "soc@orga.com";
+  ASSERT_TRUE((*store)->RecordVerdict(v).ok());
+  store->reset();
+
+  std::string people = People();
+  const size_t header_end = people.find('\n') + 1;
+  people.insert(header_end, "hr-new-1,hr,orga,zed@orga.com,Zed Quinn,zed.q@mail.example,+14155559999,GB11NEWB00000000000001,2020-01-01\n");
+  const size_t amy = people.find("hr-a-2,");
+  people.erase(amy, people.find('\n', amy) + 1 - amy);  // Amy left
+  { std::ofstream(dir_ / "people2.csv") << people; }
+  auto config = LoadConfig("", IMPOSTOR_DATA_DIR, DefaultCacheDir());
+  ASSERT_TRUE(config.ok());
+  ScanOptions o;
+  o.inputs = {(dir_ / "people2.csv").string()};
+  o.db_path = db_;
+  o.photo_faces = false;
+  NoRejects rejects;
+  auto second = RunScan(o, *config, rejects);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+
+  store = OpenSqliteStore(db_);
+  ASSERT_TRUE(store.ok());
+  auto after = LoadPersonas(**store);
+  ASSERT_TRUE(after.ok());
+  std::set<std::string> earlier_ids;
+  for (const auto& [record, id] : id_of) earlier_ids.insert(id);
+  size_t kept = 0;
+  for (const PersonaMembers& p : *after) {
+    for (const std::string& r : p.records) {
+      if (r == "hr-new-1") {
+        EXPECT_EQ(earlier_ids.count(p.persona), 0u) << "a new persona gets a new id, not " << p.persona;
+      } else {
+        EXPECT_EQ(p.persona, id_of[r]) << r;
+        ++kept;
+      }
+    }
+  }
+  EXPECT_EQ(kept, id_of.size() - 1);  // everyone but Amy
+  auto reuse_again = (*store)->QueryFindings(FindingQuery{"persona.reuse", "", Severity::kUnknown, INT64_MIN, 0});
+  ASSERT_TRUE(reuse_again.ok());
+  ASSERT_EQ(reuse_again->size(), 1u);
+  EXPECT_EQ(reuse_again->front().key, key);
+  auto verdicts = (*store)->QueryVerdicts(key);
+  ASSERT_TRUE(verdicts.ok()) << verdicts.status().ToString();
+  ASSERT_EQ(verdicts->size(), 1u);
+  EXPECT_EQ(verdicts->front().kind, VerdictKind::kConfirmed);
 }
 
 TEST_F(VerdictLabelsTest, DroppedPersonasAreEmptiedAndCorruptStateNamesThePersona) {

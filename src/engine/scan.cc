@@ -24,6 +24,7 @@
 #include "resolve/normalize.h"
 #include "resolve/people_reader.h"
 #include "resolve/persona_detectors.h"
+#include "resolve/persona_ids.h"
 #include "resolve/resolver.h"
 #include "score/risk_findings.h"
 
@@ -271,7 +272,7 @@ namespace {
 Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<DeviceObservation>& devices,
                               const std::vector<Registration>& registrations, const SignInSummary& signins,
                               const ImpostorConfig& config, const LinkageConfig& linkage, bool photo_faces,
-                              RejectSink& rejects, FindingSink& sink, ScanStats& stats,
+                              PersonaIdMap& persona_ids, RejectSink& rejects, FindingSink& sink, ScanStats& stats,
                               std::vector<PersonaMembers>& personas) {
   if (!people.empty()) {
     // Photos first: a shared photo becomes an identifier persona resolution links on.
@@ -296,6 +297,9 @@ Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<Dev
 
     auto resolved = ResolvePeople(people, linkage);
     if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
+    // The ids of the store's personas carry over (a finding on a persona keeps its
+    // key, and its verdict, when the people files change); new personas get new ids.
+    persona_ids.Assign(*resolved);
     stats.personas = resolved->personas.size();
     DetectPersonaFindings(*resolved, config.detectors, sink);
     personas.reserve(resolved->personas.size());
@@ -397,6 +401,20 @@ Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
     return Status::OK();
   }));
   return out;
+}
+
+Result<PersonaIdMap> LoadPersonaIds(Store& store) {
+  PersonaIdMap ids;
+  IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) -> Status {
+    if (blob.empty()) {
+      ids.Reserve(std::string(id));
+      return Status::OK();
+    }
+    IMPOSTOR_ASSIGN_OR_RETURN(PersonaMembers m, DecodePersonaMembers(id, blob));
+    for (const std::string& record : m.records) ids.Remember(record, m.persona);
+    return Status::OK();
+  }));
+  return ids;
 }
 
 Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& config, RejectSink& rejects) {
@@ -530,8 +548,13 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
 
   auto population_started = std::chrono::steady_clock::now();
   MergingSink population;
+  PersonaIdMap persona_ids;
+  if (!people.empty()) {
+    IMPOSTOR_ASSIGN_OR_RETURN(persona_ids, LoadPersonaIds(**store));
+  }
   IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, summary, config, linkage,
-                                                  options.photo_faces, rejects, population, stats, result.personas));
+                                                  options.photo_faces, persona_ids, rejects, population, stats,
+                                                  result.personas));
   // Partners' shared indicators (intel/known_indicator.h): persona.known_indicator,
   // over the people records and the sorted sign-ins once more.
   IMPOSTOR_RETURN_IF_ERROR(RunWatchlist(

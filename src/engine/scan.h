@@ -127,6 +127,10 @@ Result<std::map<std::string, double>> LoadAccountSignIns(Store& store);
 // Writes `personas` as the store's persona state (kPersonaState), and reads it back.
 Status SavePersonas(const std::vector<PersonaMembers>& personas, Store& store);
 Result<std::vector<PersonaMembers>> LoadPersonas(Store& store);
+// The record -> persona id map of the store's personas, with the ids merges retired
+// reserved: a scan assigns ids through it, so personas keep theirs across scans.
+class PersonaIdMap;
+Result<PersonaIdMap> LoadPersonaIds(Store& store);
 
 Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enricher, const ImpostorConfig& config,
                                Store& store, int threads);

@@ -54,6 +54,16 @@ Status PersonaIdMap::Save(const std::string& path) const {
   return Status::OK();
 }
 
+void PersonaIdMap::Remember(const std::string& record_id, const std::string& persona_id) {
+  ids_[record_id] = persona_id;
+  Reserve(persona_id);
+}
+
+void PersonaIdMap::Reserve(const std::string& persona_id) {
+  const uint64_t n = IdNumber(persona_id);
+  if (n != UINT64_MAX && n >= next_) next_ = n + 1;
+}
+
 std::string PersonaIdMap::NewId() { return fmt::format("persona-{:06d}", next_++); }
 
 void PersonaIdMap::Assign(ResolutionResult& result) {

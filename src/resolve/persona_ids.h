@@ -32,6 +32,13 @@ class PersonaIdMap {
   // the new assignment.
   void Assign(ResolutionResult& result);
 
+  // Builds the map from an earlier assignment kept elsewhere (a scan's store):
+  // `record_id` belonged to `persona_id`. New ids are numbered after every id
+  // remembered or reserved, so none is handed out twice.
+  void Remember(const std::string& record_id, const std::string& persona_id);
+  // An id that no record holds any more (merged away): never handed out again.
+  void Reserve(const std::string& persona_id);
+
   size_t size() const { return ids_.size(); }
 
  private:
