@@ -27,6 +27,7 @@
 #include "resolve/persona_ids.h"
 #include "resolve/resolver.h"
 #include "score/risk_findings.h"
+#include "store/team_store.h"
 
 namespace impostor {
 
@@ -403,6 +404,30 @@ Result<std::vector<PersonaMembers>> LoadPersonas(Store& store) {
   return out;
 }
 
+namespace {
+
+// Appends to `evidence` the store's findings on `accounts` from earlier scans: not
+// risk scores (the model's output, not its input), not those an analyst dismissed,
+// not those last seen before `since`, and not the keys `evidence` already holds
+// (this scan's, merged with what was stored).
+Status AddEarlierFindings(Store& store, const std::set<std::string>& accounts, TimeMs since,
+                          std::vector<Finding>& evidence) {
+  std::set<std::string> keys;
+  for (const Finding& f : evidence) keys.insert(f.key);
+  for (const std::string& account : accounts) {
+    IMPOSTOR_ASSIGN_OR_RETURN(std::vector<FindingRow> rows, FindingsNaming(store, account, 1000));
+    for (FindingRow& row : rows) {
+      Finding& f = row.finding;
+      if (IsRiskFinding(f) || row.status == "dismissed" || (f.last_seen != 0 && f.last_seen < since)) continue;
+      if (!keys.insert(f.key).second) continue;
+      evidence.push_back(std::move(f));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<PersonaIdMap> LoadPersonaIds(Store& store) {
   PersonaIdMap ids;
   IMPOSTOR_RETURN_IF_ERROR(store.LoadState(kPersonaState, [&](std::string_view id, std::string_view blob) -> Status {
@@ -577,12 +602,31 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
     auto counts = LoadAccountSignIns(**store);
     if (!counts.ok()) return counts.status();
     context.signins = std::move(counts).value();
-    auto scored = ScoreAccounts(*model, result.findings, context, options.min_risk);
-    if (!scored.ok()) return scored.status();
-    auto personas = ScorePersonas(*model, result.findings, result.personas, context, options.min_risk);
-    if (!personas.ok()) return personas.status();
-    scored->insert(scored->end(), std::make_move_iterator(personas->begin()), std::make_move_iterator(personas->end()));
-    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(*scored, **store, result));
+    // An account is judged on what the store knows of it, not on this scan alone:
+    // yesterday's impossible travel still counts beside today's anonymizer.
+    const TimeMs end = ScanEnd(summary, result.findings);
+    const double pool_days = config.detectors.ParamsFor("risk.account").Number("pool_days", std::stod(kDefaultPoolDays));
+    std::set<std::string> scanned;  // the accounts this scan's findings name: the ones scored again
+    for (const Finding& f : result.findings)
+      for (std::string& account : AccountsNamed(f, context)) scanned.insert(std::move(account));
+    std::vector<Finding> evidence = result.findings;
+    if (pool_days > 0) {
+      IMPOSTOR_RETURN_IF_ERROR(AddEarlierFindings(**store, scanned, end - static_cast<TimeMs>(pool_days * kMsPerDay),
+                                                  evidence));
+    }
+    std::vector<Finding> scored;
+    if (config.detectors.ParamsFor("risk.account").enabled()) {
+      IMPOSTOR_ASSIGN_OR_RETURN(scored, ScoreAccounts(*model, evidence, context, options.min_risk));
+      // Accounts only earlier findings name keep the score they were given then.
+      scored.erase(std::remove_if(scored.begin(), scored.end(), [&](const Finding& f) { return !scanned.count(f.entity); }),
+                   scored.end());
+    }
+    if (config.detectors.ParamsFor("risk.persona").enabled()) {
+      IMPOSTOR_ASSIGN_OR_RETURN(std::vector<Finding> personas,
+                                ScorePersonas(*model, evidence, result.personas, context, options.min_risk));
+      scored.insert(scored.end(), std::make_move_iterator(personas.begin()), std::make_move_iterator(personas.end()));
+    }
+    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(scored, **store, result));
   }
   SortFindings(result);
   stats.population_seconds = Seconds(population_started);

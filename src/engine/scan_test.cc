@@ -2,11 +2,15 @@
 // readers, the installed GeoIP database (when present), detectors and the store.
 #include "engine/scan.h"
 
+#include "engine/config.h"
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace impostor {
@@ -94,6 +98,58 @@ TEST_F(ScanTest, SplitAcrossTwoScansEqualsOneScan) {
     EXPECT_EQ((*fb)[i].severity, (*fs)[i].severity);
     EXPECT_EQ((*fb)[i].explanation, (*fs)[i].explanation);
   }
+}
+
+// The risk model judges an account on the store's earlier findings too: bob's
+// impossible journeys a week apart, scanned one week at a time, score as they do
+// scanned together; with pool_days 0 the second scan judges its own journey alone.
+TEST_F(ScanTest, RiskScoresPoolAnAccountsFindingsAcrossScans) {
+  std::string week2;
+  {
+    std::ifstream in(Handmade("entra_graph_travel.jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("bob@contoso.com") == std::string::npos) continue;
+      const size_t day = line.find("2024-05-01T");
+      ASSERT_NE(day, std::string::npos);
+      line.replace(day, 10, "2024-05-08");
+      week2 += line + "\n";
+    }
+  }
+  const std::string week2_path = (dir_ / "week2.jsonl").string();
+  { std::ofstream(week2_path) << week2; }
+  auto bob_risk = [&](const std::string& db) -> double {
+    auto store = OpenSqliteStore((dir_ / db).string());
+    EXPECT_TRUE(store.ok());
+    if (!store.ok()) return -1;
+    auto found = (*store)->QueryFindings(FindingQuery{"risk.account", "bob@contoso.com", Severity::kUnknown, INT64_MIN, 0});
+    EXPECT_TRUE(found.ok());
+    return found.ok() && found->size() == 1 ? found->front().confidence : -1;
+  };
+  auto scan = [&](const std::vector<std::string>& inputs, const std::string& db, const ImpostorConfig& config) {
+    ScanOptions o;
+    o.inputs = inputs;
+    o.db_path = (dir_ / db).string();
+    o.model_path = std::string(IMPOSTOR_DATA_DIR) + "/../models/risk_model.json";
+    o.min_risk = 0;
+    auto r = RunScan(o, config, rejects_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  };
+  scan({Handmade("entra_graph_travel.jsonl"), week2_path}, "both.db", config_);
+  scan({Handmade("entra_graph_travel.jsonl")}, "weekly.db", config_);
+  const double after_week1 = bob_risk("weekly.db");
+  scan({week2_path}, "weekly.db", config_);
+  auto no_pool = ParseConfig("detectors:\n  risk.account:\n    pool_days: 0\n", "test", IMPOSTOR_DATA_DIR,
+                             DefaultCacheDir());
+  ASSERT_TRUE(no_pool.ok()) << no_pool.status().ToString();
+  scan({Handmade("entra_graph_travel.jsonl")}, "alone.db", *no_pool);
+  scan({week2_path}, "alone.db", *no_pool);
+
+  const double together = bob_risk("both.db");
+  ASSERT_GT(together, 0);
+  EXPECT_DOUBLE_EQ(bob_risk("weekly.db"), together);
+  EXPECT_GT(together, after_week1) << "two impossible journeys weigh more than one";
+  EXPECT_DOUBLE_EQ(bob_risk("alone.db"), after_week1) << "without pooling week 2 is judged on its journey alone";
 }
 
 TEST_F(ScanTest, AccountSignInCountsAccumulateAcrossScans) {

@@ -33,7 +33,10 @@ DetectorInfo RiskAccountInfo() {
                       "No single signal convicts; the combination of travel, farm, device and persona evidence does.",
                       "account",
                       "incubating",
-                      {}};
+                      {{"pool_days", kDefaultPoolDays, "days",
+                        "An account is scored from this scan's findings and the store's earlier findings on it "
+                        "last seen within this many days of the scan's end (not those dismissed); 0 = this "
+                        "scan's findings only"}}};
 }
 
 DetectorInfo RiskPersonaInfo() {

@@ -21,6 +21,9 @@
 
 namespace impostor {
 
+// risk.account's parameter pool_days (days, default kDefaultPoolDays): how far back
+// the store's earlier findings on an account count toward its score.
+inline constexpr char kDefaultPoolDays[] = "90";
 DetectorInfo RiskAccountInfo();
 DetectorInfo RiskPersonaInfo();
 
