@@ -58,13 +58,15 @@ struct EvidenceSet {
   const EndpointCatalog* catalog = nullptr;
 };
 
-// Runs every enabled device/MFA/farm detector. Fails only when the catalogues
-// cannot be loaded (missing or corrupt file, named in the status).
+// Runs every enabled device/MFA/farm detector over `evidence` (tests and tools;
+// the scan drives them from the registry). Fails only when the catalogues cannot
+// be loaded (missing or corrupt file, named in the status).
 Status RunDeviceDetectors(const EvidenceSet& evidence, const DetectorConfig& config, FindingSink& sink);
 
-// Adds the DetectorInfo of each detector above (AddInfo), so configs validate and
-// `impostor detectors` lists them.
-void RegisterDeviceDetectorInfos(DetectorRegistry& registry);
+// Adds each detector above to the registry as a population detector (stage
+// kEvidence). The six share one DeviceContext per run, built by the first that
+// runs, and none reports without device, MFA or people records.
+void RegisterDeviceDetectors(DetectorRegistry& registry);
 
 DetectorInfo IpKvmInfo();
 DetectorInfo RmmToolsInfo();

@@ -513,7 +513,7 @@ TEST(DeviceGoldenTest, AllCases) {
       Result<DetectorConfig> config = DetectorConfig::FromYaml(config_yaml["detectors"], "config.yaml");
       ASSERT_TRUE(config.ok());
       DetectorRegistry registry;
-      RegisterDeviceDetectorInfos(registry);
+      RegisterDeviceDetectors(registry);
       ASSERT_TRUE(config->Validate(registry.All()).ok());
       auto got = Of(RunAll(devices, people, regs, {}, YAML::Dump(config_yaml["detectors"])), detector);
       std::sort(got.begin(), got.end(), [](const Finding& a, const Finding& b) { return a.key < b.key; });

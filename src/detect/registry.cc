@@ -10,11 +10,38 @@
 
 namespace impostor {
 
+namespace {
+
+// A population detector's function bound to its parameters for one run.
+class BoundPopulationDetector final : public PopulationDetector {
+ public:
+  BoundPopulationDetector(DetectorInfo info, PopulationFn run, DetectorParams params)
+      : info_(std::move(info)), run_(std::move(run)), params_(std::move(params)) {}
+  const DetectorInfo& info() const override { return info_; }
+  Status Run(const PopulationEvidence& evidence, FindingSink& sink) override { return run_(evidence, params_, sink); }
+
+ private:
+  DetectorInfo info_;
+  PopulationFn run_;
+  DetectorParams params_;
+};
+
+}  // namespace
+
 void DetectorRegistry::AddSignIn(DetectorInfo info, SignInDetectorFactory factory) {
-  entries_.push_back(Entry{std::move(info), std::move(factory)});
+  Entry e;
+  e.info = std::move(info);
+  e.signin = std::move(factory);
+  entries_.push_back(std::move(e));
 }
 
-void DetectorRegistry::AddInfo(DetectorInfo info) { entries_.push_back(Entry{std::move(info), nullptr}); }
+void DetectorRegistry::AddPopulation(DetectorInfo info, PopulationStage stage, PopulationFn run) {
+  Entry e;
+  e.info = std::move(info);
+  e.population = std::move(run);
+  e.stage = stage;
+  entries_.push_back(std::move(e));
+}
 
 std::vector<DetectorInfo> DetectorRegistry::All() const {
   std::vector<DetectorInfo> out;
@@ -28,10 +55,23 @@ Result<std::vector<std::unique_ptr<SignInDetector>>> DetectorRegistry::CreateSig
   IMPOSTOR_RETURN_IF_ERROR(config.Validate(All()));
   std::vector<std::unique_ptr<SignInDetector>> out;
   for (const Entry& e : entries_) {
-    if (!e.factory) continue;
+    if (!e.signin) continue;
     DetectorParams params = config.ParamsFor(e.info.id);
     if (!params.enabled()) continue;
-    out.push_back(e.factory(params));
+    out.push_back(e.signin(params));
+  }
+  return out;
+}
+
+Result<std::vector<std::unique_ptr<PopulationDetector>>> DetectorRegistry::CreatePopulationDetectors(
+    const DetectorConfig& config, PopulationStage stage) const {
+  IMPOSTOR_RETURN_IF_ERROR(config.Validate(All()));
+  std::vector<std::unique_ptr<PopulationDetector>> out;
+  for (const Entry& e : entries_) {
+    if (!e.population || e.stage != stage) continue;
+    DetectorParams params = config.ParamsFor(e.info.id);
+    if (!params.enabled()) continue;
+    out.push_back(std::make_unique<BoundPopulationDetector>(e.info, e.population, std::move(params)));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -10,6 +11,7 @@
 #include "common/time.h"
 #include "detect/account_profile.h"
 #include "detect/device_detectors.h"
+#include "detect/population_detector.h"
 #include "detect/registry.h"
 #include "engine/inputs.h"
 #include "engine/signin_pipeline.h"
@@ -100,12 +102,11 @@ class MergingSink final : public FindingSink {
 
 void RegisterAllDetectors(DetectorRegistry& registry) {
   RegisterBuiltinDetectors(registry);
-  RegisterDeviceDetectorInfos(registry);
+  RegisterDeviceDetectors(registry);
   RegisterPhotoDetectors(registry);
-  RegisterPersonaDetectorInfos(registry);
-  registry.AddInfo(RiskAccountInfo());
-  registry.AddInfo(RiskPersonaInfo());
-  registry.AddInfo(KnownIndicatorInfo());
+  RegisterPersonaDetectors(registry);
+  RegisterKnownIndicatorDetector(registry);
+  RegisterRiskDetectors(registry);
 }
 
 namespace {
@@ -155,12 +156,10 @@ namespace {
 // state loaded from the store before and written back after, in one transaction
 // with their findings. Every sign-in also feeds `summary` for the population
 // detectors.
-Status DetectSignIns(SignInSorter& sorter, const ImpostorConfig& config, Store& store, SignInSummary& summary,
-                     ScanResult& result) {
+Status DetectSignIns(SignInSorter& sorter, const DetectorRegistry& registry, const ImpostorConfig& config, Store& store,
+                     SignInSummary& summary, ScanResult& result) {
   ScanStats& stats = result.stats;
 
-  DetectorRegistry registry;
-  RegisterAllDetectors(registry);
   auto made = registry.CreateSignInDetectors(config.detectors);
   if (!made.ok()) return made.status();
   std::vector<std::unique_ptr<SignInDetector>> detectors = std::move(made).value();
@@ -261,70 +260,76 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   result.stats.no_account = pipeline.no_account();
   result.stats.located = pipeline.located();
   SignInSummary summary;
-  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, store, summary, result));
+  DetectorRegistry registry;
+  RegisterAllDetectors(registry);
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, store, summary, result));
   SortFindings(result);
   return result;
 }
 
 namespace {
 
-// People, photos, devices and MFA registrations: the detectors that judge whole
-// inventories rather than a stream. Findings go to `sink`.
-Status RunPopulationDetectors(std::vector<Person>& people, const std::vector<DeviceObservation>& devices,
-                              const std::vector<Registration>& registrations, const SignInSummary& signins,
-                              const ImpostorConfig& config, const LinkageConfig& linkage, bool photo_faces,
-                              PersonaIdMap& persona_ids, RejectSink& rejects, FindingSink& sink, ScanStats& stats,
-                              std::vector<PersonaMembers>& personas) {
-  if (!people.empty()) {
-    // Photos first: a shared photo becomes an identifier persona resolution links on.
-    PhotoFileHasherOptions hasher_options;
-    hasher_options.faces = photo_faces && config.photo_faces;
-    auto hasher = PhotoFileHasher::Open(hasher_options);
-    if (!hasher.ok()) return hasher.status().WithContext("opening the photo hasher");
-    PersonPhotoHasher person_photos(hasher->get());
-    PhotoReuseDetector photo_reuse(PhotoReuseOptions::FromParams(config.detectors.ParamsFor("photo.reuse")));
-    std::vector<std::string> problems;
-    for (const Person& p : people) {
-      problems.clear();
-      photo_reuse.Add(person_photos.Hash(p, &problems));
-      for (const std::string& problem : problems) rejects.OnReject(Reject{p.source_file, p.source_line, problem, ""});
-    }
-    if (config.detectors.ParamsFor("photo.reuse").enabled()) photo_reuse.Finish(sink);
-    stats.photos_hashed = person_photos.stats().hashed + person_photos.stats().given_hash;
+// The people records made ready for the population detectors: photos hashed and,
+// unless photo.reuse is off, clustered (a shared photo becomes an identifier
+// persona resolution links on), then personas resolved with ids carried over
+// from the store. `photos` and `resolution` are left empty without people.
+Status PreparePeople(std::vector<Person>& people, const ImpostorConfig& config, const LinkageConfig& linkage,
+                     bool photo_faces, PersonaIdMap& persona_ids, RejectSink& rejects, ScanStats& stats,
+                     std::unique_ptr<PhotoReuseDetector>& photos, std::optional<ResolutionResult>& resolution,
+                     std::vector<PersonaMembers>& personas) {
+  if (people.empty()) return Status::OK();
+  PhotoFileHasherOptions hasher_options;
+  hasher_options.faces = photo_faces && config.photo_faces;
+  auto hasher = PhotoFileHasher::Open(hasher_options);
+  if (!hasher.ok()) return hasher.status().WithContext("opening the photo hasher");
+  PersonPhotoHasher person_photos(hasher->get());
+  const DetectorParams photo_params = config.detectors.ParamsFor("photo.reuse");
+  auto clustered = std::make_unique<PhotoReuseDetector>(PhotoReuseOptions::FromParams(photo_params));
+  std::vector<std::string> problems;
+  for (const Person& p : people) {
+    problems.clear();
+    clustered->Add(person_photos.Hash(p, &problems));
+    for (const std::string& problem : problems) rejects.OnReject(Reject{p.source_file, p.source_line, problem, ""});
+  }
+  stats.photos_hashed = person_photos.stats().hashed + person_photos.stats().given_hash;
+  if (photo_params.enabled()) {
+    clustered->Cluster();
     for (Person& p : people) {
-      const std::string& id = photo_reuse.PhotoIdOf(p.record_id);
+      const std::string& id = clustered->PhotoIdOf(p.record_id);
       if (!id.empty()) p.photo = "pdq:" + id;
     }
+    photos = std::move(clustered);
+  }
 
-    auto resolved = ResolvePeople(people, linkage);
-    if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
-    // The ids of the store's personas carry over (a finding on a persona keeps its
-    // key, and its verdict, when the people files change); new personas get new ids.
-    persona_ids.Assign(*resolved);
-    stats.personas = resolved->personas.size();
-    DetectPersonaFindings(*resolved, config.detectors, sink);
-    personas.reserve(resolved->personas.size());
-    for (const Persona& persona : resolved->personas) {
-      PersonaMembers m;
-      m.persona = persona.id;
-      for (uint32_t idx : persona.members) {
-        const Person& p = people[idx];
-        m.records.push_back(p.record_id);
-        if (!p.user.empty()) m.accounts.push_back(AsciiLower(p.user));
-      }
-      std::sort(m.accounts.begin(), m.accounts.end());
-      m.accounts.erase(std::unique(m.accounts.begin(), m.accounts.end()), m.accounts.end());
-      personas.push_back(std::move(m));
+  auto resolved = ResolvePeople(people, linkage);
+  if (!resolved.ok()) return resolved.status().WithContext("resolving personas");
+  // The ids of the store's personas carry over (a finding on a persona keeps its
+  // key, and its verdict, when the people files change); new personas get new ids.
+  persona_ids.Assign(*resolved);
+  stats.personas = resolved->personas.size();
+  personas.reserve(resolved->personas.size());
+  for (const Persona& persona : resolved->personas) {
+    PersonaMembers m;
+    m.persona = persona.id;
+    for (uint32_t idx : persona.members) {
+      const Person& p = people[idx];
+      m.records.push_back(p.record_id);
+      if (!p.user.empty()) m.accounts.push_back(AsciiLower(p.user));
     }
+    std::sort(m.accounts.begin(), m.accounts.end());
+    m.accounts.erase(std::unique(m.accounts.begin(), m.accounts.end()), m.accounts.end());
+    personas.push_back(std::move(m));
   }
-  if (!devices.empty() || !registrations.empty() || !people.empty()) {
-    EvidenceSet evidence;
-    evidence.devices = &devices;
-    evidence.registrations = &registrations;
-    evidence.people = &people;
-    evidence.signins = &signins;
-    IMPOSTOR_RETURN_IF_ERROR(RunDeviceDetectors(evidence, config.detectors, sink));
-  }
+  resolution = std::move(resolved).value();
+  return Status::OK();
+}
+
+// Runs the registry's population detectors of one stage over `evidence`.
+Status RunPopulationStage(const DetectorRegistry& registry, const ImpostorConfig& config, PopulationStage stage,
+                          const PopulationEvidence& evidence, FindingSink& sink) {
+  IMPOSTOR_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<PopulationDetector>> detectors,
+                            registry.CreatePopulationDetectors(config.detectors, stage));
+  for (auto& d : detectors) IMPOSTOR_RETURN_IF_ERROR(d->Run(evidence, sink));
   return Status::OK();
 }
 
@@ -564,69 +569,75 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   // steps' own Begin/Commit nest inside it; an error return rolls it back when
   // the store closes.
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
-  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, config, **store, summary, result));
+  DetectorRegistry registry;
+  RegisterAllDetectors(registry);
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, **store, summary, result));
   ScanStats& stats = result.stats;
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
   stats.sort_bytes_spilled = sorter.stats().bytes_spilled;
   stats.sort_peak_bytes = sorter.stats().peak_memory_bytes;
   stats.state_bytes += summary.MemoryBytes();
 
+  // The population detectors, from the registry: devices, MFA, farms, photos,
+  // personas and the watchlist over the run's whole evidence.
   auto population_started = std::chrono::steady_clock::now();
-  MergingSink population;
   PersonaIdMap persona_ids;
   if (!people.empty()) {
     IMPOSTOR_ASSIGN_OR_RETURN(persona_ids, LoadPersonaIds(**store));
   }
-  IMPOSTOR_RETURN_IF_ERROR(RunPopulationDetectors(people, devices, registrations, summary, config, linkage,
-                                                  options.photo_faces, persona_ids, rejects, population, stats,
-                                                  result.personas));
-  // Partners' shared indicators (intel/known_indicator.h): persona.known_indicator,
-  // over the people records and the sorted sign-ins once more.
-  IMPOSTOR_RETURN_IF_ERROR(RunWatchlist(
-      **store, people,
-      [&](const std::function<void(const SignIn&)>& visit) {
-        return sorter.ForEach([&](const SignIn& s, uint64_t) {
-          visit(s);
-          return Status::OK();
-        });
-      },
-      config.detectors, population, linkage.default_region));
+  std::unique_ptr<PhotoReuseDetector> photos;
+  std::optional<ResolutionResult> resolution;
+  IMPOSTOR_RETURN_IF_ERROR(PreparePeople(people, config, linkage, options.photo_faces, persona_ids, rejects, stats,
+                                         photos, resolution, result.personas));
+  PopulationEvidence evidence;
+  evidence.people = &people;
+  evidence.devices = &devices;
+  evidence.registrations = &registrations;
+  evidence.signins = &summary;
+  evidence.replay_signins = [&](const std::function<void(const SignIn&)>& visit) {
+    return sorter.ForEach([&](const SignIn& s, uint64_t) {
+      visit(s);
+      return Status::OK();
+    });
+  };
+  evidence.store = store->get();
+  evidence.default_region = linkage.default_region;
+  evidence.photos = photos.get();
+  evidence.resolution = resolution ? &*resolution : nullptr;
+  MergingSink population;
+  IMPOSTOR_RETURN_IF_ERROR(RunPopulationStage(registry, config, PopulationStage::kEvidence, evidence, population));
   IMPOSTOR_RETURN_IF_ERROR(StoreFindings(population.findings(), **store, result));
   if (!people.empty()) IMPOSTOR_RETURN_IF_ERROR(SavePersonas(result.personas, **store));
+
   if (!options.model_path.empty()) {
-    // The model scores every account the findings name, and every persona, from all
-    // of them at once.
-    auto model = RiskModel::Load(options.model_path);
-    if (!model.ok()) return model.status();
-    FeatureContext context = AccountFeatureContext(people, linkage, ScanEnd(summary, result.findings));
-    auto counts = LoadAccountSignIns(**store);
-    if (!counts.ok()) return counts.status();
-    context.signins = std::move(counts).value();
-    // An account is judged on what the store knows of it, not on this scan alone:
-    // yesterday's impossible travel still counts beside today's anonymizer.
+    // The learned detectors score every account this scan's findings name, and every
+    // persona, from all the evidence at once: an account is judged on what the store
+    // knows of it, not on this scan alone (yesterday's impossible travel still counts
+    // beside today's anonymizer).
+    IMPOSTOR_ASSIGN_OR_RETURN(RiskModel model, RiskModel::Load(options.model_path));
     const TimeMs end = ScanEnd(summary, result.findings);
-    const double pool_days = config.detectors.ParamsFor("risk.account").Number("pool_days", std::stod(kDefaultPoolDays));
-    std::set<std::string> scanned;  // the accounts this scan's findings name: the ones scored again
+    FeatureContext context = AccountFeatureContext(people, linkage, end);
+    IMPOSTOR_ASSIGN_OR_RETURN(context.signins, LoadAccountSignIns(**store));
+    std::set<std::string> scanned;
     for (const Finding& f : result.findings)
       for (std::string& account : AccountsNamed(f, context)) scanned.insert(std::move(account));
-    std::vector<Finding> evidence = result.findings;
+    std::vector<Finding> pooled = result.findings;
+    const double pool_days = config.detectors.ParamsFor("risk.account").Number("pool_days", std::stod(kDefaultPoolDays));
     if (pool_days > 0) {
-      IMPOSTOR_RETURN_IF_ERROR(AddEarlierFindings(**store, scanned, end - static_cast<TimeMs>(pool_days * kMsPerDay),
-                                                  evidence));
+      IMPOSTOR_RETURN_IF_ERROR(
+          AddEarlierFindings(**store, scanned, end - static_cast<TimeMs>(pool_days * kMsPerDay), pooled));
     }
-    std::vector<Finding> scored;
-    if (config.detectors.ParamsFor("risk.account").enabled()) {
-      IMPOSTOR_ASSIGN_OR_RETURN(scored, ScoreAccounts(*model, evidence, context, options.min_risk));
-      // Accounts only earlier findings name keep the score they were given then.
-      scored.erase(std::remove_if(scored.begin(), scored.end(), [&](const Finding& f) { return !scanned.count(f.entity); }),
-                   scored.end());
-    }
-    if (config.detectors.ParamsFor("risk.persona").enabled()) {
-      IMPOSTOR_ASSIGN_OR_RETURN(std::vector<Finding> personas,
-                                ScorePersonas(*model, evidence, result.personas, context, options.min_risk));
-      scored.insert(scored.end(), std::make_move_iterator(personas.begin()), std::make_move_iterator(personas.end()));
-    }
-    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(scored, **store, result));
+    ScoringEvidence scoring;
+    scoring.model = &model;
+    scoring.findings = &pooled;
+    scoring.context = &context;
+    scoring.personas = &result.personas;
+    scoring.accounts = &scanned;
+    scoring.min_score = options.min_risk;
+    evidence.scoring = &scoring;
+    MergingSink scores;
+    IMPOSTOR_RETURN_IF_ERROR(RunPopulationStage(registry, config, PopulationStage::kScore, evidence, scores));
+    IMPOSTOR_RETURN_IF_ERROR(StoreFindings(scores.findings(), **store, result));
   }
   SortFindings(result);
   stats.population_seconds = Seconds(population_started);

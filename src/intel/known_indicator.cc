@@ -238,12 +238,14 @@ Status MatchWatchlist(const Watchlist& watchlist, const std::vector<Person>& peo
   return walked;
 }
 
-Status RunWatchlist(Store& store, const std::vector<Person>& people, const ForEachSignIn& signins,
-                    const DetectorConfig& config, FindingSink& sink, const std::string& default_region) {
-  if (!config.ParamsFor(kKnownIndicatorDetector).enabled()) return Status::OK();
-  auto watchlist = Watchlist::Load(store);
-  if (!watchlist.ok()) return watchlist.status().WithContext("loading the watchlist");
-  return MatchWatchlist(*watchlist, people, signins, default_region, sink).WithContext("matching the watchlist");
+void RegisterKnownIndicatorDetector(DetectorRegistry& registry) {
+  registry.AddPopulation(KnownIndicatorInfo(), PopulationStage::kEvidence,
+                         [](const PopulationEvidence& ev, const DetectorParams&, FindingSink& sink) -> Status {
+                           auto watchlist = Watchlist::Load(*ev.store);
+                           if (!watchlist.ok()) return watchlist.status().WithContext("loading the watchlist");
+                           return MatchWatchlist(*watchlist, *ev.people, ev.replay_signins, ev.default_region, sink)
+                               .WithContext("matching the watchlist");
+                         });
 }
 
 }  // namespace impostor

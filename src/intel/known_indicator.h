@@ -22,6 +22,7 @@
 #include "detect/detector.h"
 #include "detect/detector_config.h"
 #include "detect/finding.h"
+#include "detect/registry.h"
 #include "records/person.h"
 #include "records/signin.h"
 #include "store/store.h"
@@ -64,10 +65,10 @@ using ForEachSignIn = std::function<Status(const std::function<void(const SignIn
 Status MatchWatchlist(const Watchlist& watchlist, const std::vector<Person>& people, const ForEachSignIn& signins,
                       const std::string& default_region, FindingSink& sink);
 
-// The scan's entry point: loads the store's watchlist and matches (nothing when the
-// watchlist is empty or the detector is disabled in `config`).
-Status RunWatchlist(Store& store, const std::vector<Person>& people, const ForEachSignIn& signins,
-                    const DetectorConfig& config, FindingSink& sink, const std::string& default_region = "US");
+// Adds persona.known_indicator to the registry as a population detector (stage
+// kEvidence): it loads the store's watchlist and matches the run's people records
+// and sign-ins (read once more only when the watchlist holds indicators).
+void RegisterKnownIndicatorDetector(DetectorRegistry& registry);
 
 }  // namespace impostor
 

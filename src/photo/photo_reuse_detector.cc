@@ -125,7 +125,13 @@ const DetectorInfo& PhotoReuseDetector::Info() {
   return kInfo;
 }
 
-void RegisterPhotoDetectors(DetectorRegistry& registry) { registry.AddInfo(PhotoReuseDetector::Info()); }
+void RegisterPhotoDetectors(DetectorRegistry& registry) {
+  registry.AddPopulation(PhotoReuseDetector::Info(), PopulationStage::kEvidence,
+                         [](const PopulationEvidence& ev, const DetectorParams&, FindingSink& sink) {
+                           if (ev.photos) ev.photos->Report(sink);
+                           return Status::OK();
+                         });
+}
 
 PhotoReuseDetector::PhotoReuseDetector(PhotoReuseOptions options) : options_(options) {}
 
@@ -137,7 +143,7 @@ const std::string& PhotoReuseDetector::PhotoIdOf(const std::string& record_id) c
   return it == photo_id_by_record_.end() ? kNone : it->second;
 }
 
-void PhotoReuseDetector::Finish(FindingSink& sink) {
+void PhotoReuseDetector::Cluster() {
   std::vector<Link> links;
   CollectLinks(records_, true, options_.photo_distance, &links);
   CollectLinks(records_, false, options_.face_distance, &links);
@@ -190,6 +196,9 @@ void PhotoReuseDetector::Finish(FindingSink& sink) {
     for (uint32_t r : c.records) photo_id_by_record_[records_[r].record_id] = c.photo_id;
     clusters_.push_back(std::move(c));
   }
+}
+
+void PhotoReuseDetector::Report(FindingSink& sink) const {
   for (const PhotoCluster& c : clusters_) {
     if (c.persons >= 2) sink.OnFinding(MakeFinding(c));
   }

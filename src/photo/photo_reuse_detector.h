@@ -71,10 +71,16 @@ class PhotoReuseDetector {
   void Add(PhotoRecord record);
   size_t size() const { return records_.size(); }
 
-  // Clusters and reports. Call once, after the last Add.
-  void Finish(FindingSink& sink);
+  // Clusters the records added (call once, after the last Add), then reports one
+  // finding per cluster of two or more claimed people. Finish does both.
+  void Cluster();
+  void Report(FindingSink& sink) const;
+  void Finish(FindingSink& sink) {
+    Cluster();
+    Report(sink);
+  }
 
-  // After Finish: the photo identifier of a record's cluster, or "" when the record
+  // After Cluster: the photo identifier of a record's cluster, or "" when the record
   // shares its photo with no other record.
   const std::string& PhotoIdOf(const std::string& record_id) const;
   const std::vector<PhotoCluster>& clusters() const { return clusters_; }
@@ -88,7 +94,9 @@ class PhotoReuseDetector {
   std::unordered_map<std::string, std::string> photo_id_by_record_;
 };
 
-// Lists photo.reuse in the registry (it runs over people records, not sign-ins).
+// Adds photo.reuse to the registry as a population detector (stage kEvidence): it
+// reports the clusters the engine made of the run's people photos
+// (PopulationEvidence::photos) before resolving personas with them.
 void RegisterPhotoDetectors(DetectorRegistry& registry);
 
 }  // namespace impostor

@@ -32,9 +32,9 @@ void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sin
 // Each of the three that `config` does not turn off (`enabled: false`).
 void DetectPersonaFindings(const ResolutionResult& result, const DetectorConfig& config, FindingSink& sink);
 
-// Lists persona.reuse, identity.rental and payroll.shared_account in the registry
-// (they run over people records, not sign-ins).
-void RegisterPersonaDetectorInfos(DetectorRegistry& registry);
+// Adds persona.reuse, identity.rental and payroll.shared_account to the registry as
+// population detectors over the run's persona resolution (stage kEvidence).
+void RegisterPersonaDetectors(DetectorRegistry& registry);
 
 // Helper shared by the three detectors (persona_reuse_detector.cc); their evidence
 // records are detect/evidence.h's PersonEvidence.

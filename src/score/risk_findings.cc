@@ -50,6 +50,29 @@ DetectorInfo RiskPersonaInfo() {
                       {}};
 }
 
+void RegisterRiskDetectors(DetectorRegistry& registry) {
+  registry.AddPopulation(RiskAccountInfo(), PopulationStage::kScore,
+                         [](const PopulationEvidence& ev, const DetectorParams&, FindingSink& sink) -> Status {
+                           if (!ev.scoring) return Status::OK();
+                           const ScoringEvidence& in = *ev.scoring;
+                           IMPOSTOR_ASSIGN_OR_RETURN(std::vector<Finding> scored,
+                                                     ScoreAccounts(*in.model, *in.findings, *in.context, in.min_score));
+                           for (Finding& f : scored)
+                             if (in.accounts->count(f.entity)) sink.OnFinding(std::move(f));
+                           return Status::OK();
+                         });
+  registry.AddPopulation(RiskPersonaInfo(), PopulationStage::kScore,
+                         [](const PopulationEvidence& ev, const DetectorParams&, FindingSink& sink) -> Status {
+                           if (!ev.scoring) return Status::OK();
+                           const ScoringEvidence& in = *ev.scoring;
+                           IMPOSTOR_ASSIGN_OR_RETURN(
+                               std::vector<Finding> scored,
+                               ScorePersonas(*in.model, *in.findings, *in.personas, *in.context, in.min_score));
+                           for (Finding& f : scored) sink.OnFinding(std::move(f));
+                           return Status::OK();
+                         });
+}
+
 Result<std::vector<Finding>> ScoreAccounts(const RiskModel& model, const std::vector<Finding>& findings,
                                            const FeatureContext& context, double min_score) {
   return ScoreRows(model, findings, context, min_score, kAccount, {});

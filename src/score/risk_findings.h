@@ -11,6 +11,8 @@
 #ifndef IMPOSTOR_SCORE_RISK_FINDINGS_H_
 #define IMPOSTOR_SCORE_RISK_FINDINGS_H_
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -26,6 +28,25 @@ namespace impostor {
 inline constexpr char kDefaultPoolDays[] = "90";
 DetectorInfo RiskAccountInfo();
 DetectorInfo RiskPersonaInfo();
+
+// What the scoring stage reads (PopulationEvidence::scoring): the model, the
+// evidence, and who is scored.
+struct ScoringEvidence {
+  const RiskModel* model = nullptr;
+  // This run's findings and the store's earlier findings on the accounts scored.
+  const std::vector<Finding>* findings = nullptr;
+  const FeatureContext* context = nullptr;
+  const std::vector<PersonaMembers>* personas = nullptr;  // this run's resolution
+  // The accounts risk.account scores: those this run's findings name (accounts only
+  // earlier findings name keep their stored score).
+  const std::set<std::string>* accounts = nullptr;
+  double min_score = 20;  // 0-100; lower scores are not reported
+};
+
+// Adds risk.account and risk.persona to the registry as learned population
+// detectors (stage kScore, after every other detector), over
+// PopulationEvidence::scoring; nothing without it (a scan without a model).
+void RegisterRiskDetectors(DetectorRegistry& registry);
 
 // One finding per account scoring at least `min_score` (0-100): severity Critical
 // from 80, High from 60, Medium from 40, Low below; key risk.account|<account>.
