@@ -76,12 +76,13 @@ bool ParseUint32(std::string_view s, uint32_t* out) {
 }  // namespace
 
 uint32_t AsnTable::Intern(std::string_view org) {
-  auto it = org_index_.find(std::string(org));
-  if (it != org_index_.end()) return it->second;
+  if (last_org_ != UINT32_MAX && orgs_[last_org_] == org) return last_org_;
+  auto it = org_index_.find(org);
+  if (it != org_index_.end()) return last_org_ = it->second;
   uint32_t id = static_cast<uint32_t>(orgs_.size());
   orgs_.emplace_back(org);
-  org_index_.emplace(orgs_.back(), id);
-  return id;
+  org_index_.emplace(std::string_view(orgs_.back()), id);
+  return last_org_ = id;
 }
 
 void AsnTable::Report(const std::string& source, uint64_t line, std::string_view what) {

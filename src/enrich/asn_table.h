@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <deque>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -69,8 +71,12 @@ class AsnTable {
 
   std::vector<V4Range> v4_;
   std::vector<V6Range> v6_;
-  std::vector<std::string> orgs_;
-  std::unordered_map<std::string, uint32_t> org_index_;  // name -> index in orgs_
+  // Organisation names, each once: a deque so the views the index keys on stay
+  // valid as it grows. Consecutive rows mostly repeat one organisation, so the
+  // last one interned is checked before the index.
+  std::deque<std::string> orgs_;
+  std::unordered_map<std::string_view, uint32_t> org_index_;  // name -> index in orgs_
+  uint32_t last_org_ = UINT32_MAX;
   uint64_t malformed_lines_ = 0;
   std::vector<std::string> reports_;
 };
