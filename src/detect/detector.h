@@ -65,6 +65,13 @@ class SignInDetector {
   }
   // Bytes of per-account state held in memory (for the memory benchmark).
   virtual size_t StateBytes() const { return 0; }
+
+  // True for a detector whose state spans accounts (keyed by address, say) and
+  // whose Observe reads neither SignInContext::profiles nor anything another
+  // detector changes: the engine may then run it on a thread of its own, after
+  // the per-account detectors have seen each record. Its Finish still runs after
+  // every Observe of every detector.
+  virtual bool SpansAccounts() const { return false; }
 };
 
 }  // namespace impostor

@@ -52,6 +52,8 @@ class SharedEgressDetector final : public SignInDetector {
     return kInfo;
   }
 
+  bool SpansAccounts() const override { return true; }  // per address; profiles only in Finish
+
   void Observe(const SignIn& s, const SignInContext& ctx, FindingSink&) override {
     profiles_ = ctx.profiles;
     if (s.outcome == Outcome::kFailure || !Residential(s)) return;

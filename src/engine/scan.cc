@@ -16,6 +16,7 @@
 #include "engine/inputs.h"
 #include "engine/signin_pipeline.h"
 #include "engine/signin_sorter.h"
+#include "engine/stream_detection.h"
 #include "enrich/enricher.h"
 #include "ingest/device_reader.h"
 #include "ingest/registration_reader.h"
@@ -157,7 +158,7 @@ namespace {
 // with their findings. Every sign-in also feeds `summary` for the population
 // detectors.
 Status DetectSignIns(SignInSorter& sorter, const DetectorRegistry& registry, const ImpostorConfig& config, Store& store,
-                     SignInSummary& summary, ScanResult& result) {
+                     int threads, SignInSummary& summary, ScanResult& result) {
   ScanStats& stats = result.stats;
 
   auto made = registry.CreateSignInDetectors(config.detectors);
@@ -177,17 +178,8 @@ Status DetectSignIns(SignInSorter& sorter, const DetectorRegistry& registry, con
   summary.SetArchive(&sorter);
   MergingSink sink;
   std::vector<bool> touched;
-  IMPOSTOR_RETURN_IF_ERROR(sorter.ForEach([&](const SignIn& s, uint64_t locator) {
-    uint32_t idx = profiles.Intern(s.account);
-    if (touched.size() <= idx) touched.resize(idx + 1, false);
-    touched[idx] = true;
-    SignInContext ctx{idx, &profiles};
-    for (auto& d : detectors) d->Observe(s, ctx, sink);
-    profiles.Learn(idx, s);
-    summary.Observe(s, idx, locator);
-    return Status::OK();
-  }));
-  for (auto& d : detectors) d->Finish(sink);
+  StreamDetection stream{&profiles, &detectors, &summary, &sink, &touched};
+  IMPOSTOR_RETURN_IF_ERROR(RunStreamDetection(sorter, stream, threads));
   stats.detect_seconds += Seconds(t0);
   stats.signins = summary.signins() + stats.no_account;
   stats.accounts = profiles.size();
@@ -262,7 +254,7 @@ Result<ScanResult> ScanSignIns(std::vector<SignIn>& signins, const Enricher* enr
   SignInSummary summary;
   DetectorRegistry registry;
   RegisterAllDetectors(registry);
-  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, store, summary, result));
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, store, threads, summary, result));
   SortFindings(result);
   return result;
 }
@@ -571,7 +563,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   IMPOSTOR_RETURN_IF_ERROR((*store)->Begin());
   DetectorRegistry registry;
   RegisterAllDetectors(registry);
-  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, **store, summary, result));
+  IMPOSTOR_RETURN_IF_ERROR(DetectSignIns(sorter, registry, config, **store, options.threads, summary, result));
   ScanStats& stats = result.stats;
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
   stats.sort_bytes_spilled = sorter.stats().bytes_spilled;

@@ -161,6 +161,12 @@ Status SignInSorter::SpillLocked() {
 }
 
 Status SignInSorter::ForEach(const Visitor& visit) {
+  SignIn signin;
+  return ForEachInto([&] { return &signin; }, [&](uint64_t locator) { return visit(signin, locator); });
+}
+
+Status SignInSorter::ForEachInto(const std::function<SignIn*()>& into,
+                                 const std::function<Status(uint64_t locator)>& decoded) {
   std::lock_guard<std::mutex> lock(mu_);
   SortKeys(keys_);
   std::vector<Cursor> cursors(runs_.size() + 1);
@@ -224,14 +230,13 @@ Status SignInSorter::ForEach(const Visitor& visit) {
     if (!more.ok()) return more.status();
     if (*more) heap.push(i);
   }
-  SignIn signin;
   while (!heap.empty()) {
     const size_t i = heap.top();
     heap.pop();
     Cursor& c = cursors[i];
     std::string_view bytes = c.bytes;
-    IMPOSTOR_RETURN_IF_ERROR(DecodeSignIn(bytes, &signin));
-    IMPOSTOR_RETURN_IF_ERROR(visit(signin, c.locator));
+    IMPOSTOR_RETURN_IF_ERROR(DecodeSignIn(bytes, into()));
+    IMPOSTOR_RETURN_IF_ERROR(decoded(c.locator));
     auto more = advance(c);
     if (!more.ok()) return more.status();
     if (*more) heap.push(i);

@@ -75,6 +75,10 @@ class SignInSorter final : public SignInArchive {
   // status the visitor returns and returns it.
   using Visitor = std::function<Status(const SignIn& signin, uint64_t locator)>;
   Status ForEach(const Visitor& visit);
+  // The same order, decoding each record into the SignIn `into` returns (whose
+  // strings' storage is reused) and then calling `decoded` with its locator: a
+  // consumer on other threads fills batches without copying records.
+  Status ForEachInto(const std::function<SignIn*()>& into, const std::function<Status(uint64_t locator)>& decoded);
 
   // Reads back the record `locator` names.
   Status Fetch(uint64_t locator, SignIn* out) const override;
