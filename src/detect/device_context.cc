@@ -180,9 +180,10 @@ const IpFacts* DeviceContext::FactsOf(const std::string& ip) const {
   return it == ip_facts_.end() ? nullptr : &it->second;
 }
 
-bool DeviceContext::CityCoordinates(const std::string& country, const std::string& city, double* lat,
-                                    double* lon) const {
-  return ev_.signins && ev_.signins->CityCoordinates(country, city, lat, lon);
+std::vector<SignInSummary::CityPlace> DeviceContext::CityPlaces(const std::string& country, const std::string& region,
+                                                                const std::string& city) const {
+  if (!ev_.signins) return {};
+  return ev_.signins->CityPlaces(country, region, city);
 }
 
 TimeMs DeviceContext::FirstCheckIn(const std::string& device) const {

@@ -46,8 +46,10 @@ class DeviceContext {
   std::string OrgOf(const std::string& account) const;             // person org, sign-in tenant, or e-mail domain
   std::string IdentityOf(const std::string& account) const;        // national id, else name+dob, else the account
   const IpFacts* FactsOf(const std::string& ip) const;
-  // Coordinates of a claimed city, from the GeoIP answers seen this run.
-  bool CityCoordinates(const std::string& country, const std::string& city, double* lat, double* lon) const;
+  // Where a claimed city may be, from the GeoIP answers seen this run: the place in
+  // the claimed region, else every town of that name (SignInSummary::CityPlaces).
+  std::vector<SignInSummary::CityPlace> CityPlaces(const std::string& country, const std::string& region,
+                                                   const std::string& city) const;
   // The device's first check-in: its earliest MDM check-in, else its earliest observation.
   TimeMs FirstCheckIn(const std::string& device) const;
 

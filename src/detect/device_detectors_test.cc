@@ -355,6 +355,45 @@ TEST(FarmColocationTest, CorporateEgressFromEnrichmentIsExcluded) {
   EXPECT_EQ(Of(RunAll(obs), "farm.colocation").size(), 1u);
 }
 
+// One name, many towns: Springfield, Missouri and Springfield, Illinois are 390 km
+// apart. The claimed home is the town in the claimed region, or without a region the
+// town of that name nearest the device; the mean of both towns is neither.
+TEST(LocationMismatchTest, HomonymousTownsAreTheClaimedRegionsOrTheNearest) {
+  auto in = [](const std::string& account, const std::string& day, const std::string& ip, bool missouri) {
+    SignIn s = testing::At(account, day + "T15:00:00Z", ip, missouri ? 37.21 : 39.80, missouri ? -93.29 : -89.64, "US",
+                           "Springfield");
+    s.geo.region = missouri ? "Missouri" : "Illinois";
+    return s;
+  };
+  std::vector<SignIn> signins;
+  std::vector<DeviceObservation> obs;
+  const std::vector<std::string> days = {"2024-05-01", "2024-05-02", "2024-05-03"};
+  for (const std::string& day : days) {
+    signins.push_back(in("mo@x.com", day, "24.1.1.1", true));
+    signins.push_back(in("il@x.com", day, "24.2.2.2", false));
+    signins.push_back(in("moved@x.com", day, "24.3.3.3", false));
+    obs.push_back(CheckIn("d-mo", "mo@x.com", day + "T15:05:00Z", "24.1.1.1", ""));
+    obs.push_back(CheckIn("d-il", "il@x.com", day + "T15:05:00Z", "24.2.2.2", ""));
+    obs.push_back(CheckIn("d-moved", "moved@x.com", day + "T15:05:00Z", "24.3.3.3", ""));
+  }
+  auto person = [](const std::string& id, const std::string& user, const std::string& region) {
+    Person p;
+    p.record_id = id;
+    p.user = user;
+    p.city = "Springfield";
+    p.region = region;
+    p.country = "US";
+    return p;
+  };
+  const std::vector<Person> people = {person("hr-1", "mo@x.com", "Missouri"),   // at home
+                                      person("hr-2", "il@x.com", ""),           // no region: the nearest town
+                                      person("hr-3", "moved@x.com", "Missouri")};  // laptop in Illinois
+  std::vector<Finding> found = Of(RunAll(obs, people, {}, signins), "endpoint.location_mismatch");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].explanation.find("moved@x.com"), std::string::npos) << found[0].explanation;
+  EXPECT_NE(found[0].explanation.find("Springfield, US"), std::string::npos) << found[0].explanation;
+}
+
 TEST(SharedFactorTest, OnePhoneForAccountsOfTwoOrganisations) {
   Registration a{"a@x.com", "", *ParseTimestamp("2024-05-01T00:00:00Z"), FactorType::kSms, "+17025550143"};
   Registration b{"b@y.com", "", *ParseTimestamp("2024-05-02T00:00:00Z"), FactorType::kSms, "+17025550143"};

@@ -24,8 +24,13 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
     const Person* person = ctx.PersonOf(account);
     if (!person || person->country.empty()) continue;
     const std::string claimed_country = ToUpper2(person->country);
-    double home_lat = NAN, home_lon = NAN;
-    bool have_home = !person->city.empty() && ctx.CityCoordinates(claimed_country, person->city, &home_lat, &home_lon);
+    // The claimed home: the claimed city in the claimed region; without a region
+    // that geolocation knows, every town of that name, and the device is judged
+    // against the nearest (a name alone does not say which Springfield).
+    const std::vector<SignInSummary::CityPlace> homes =
+        person->city.empty() ? std::vector<SignInSummary::CityPlace>{}
+                             : ctx.CityPlaces(claimed_country, person->region, person->city);
+    const bool have_home = !homes.empty();
     std::map<int64_t, std::pair<bool, const DeviceObservation*>> days;  // day -> mismatched?, example
     std::string seen_place;
     double seen_km = 0;
@@ -60,7 +65,8 @@ void DetectLocationMismatch(const DeviceContext& ctx, const DetectorParams& para
         mismatch = true;
         country_differs = true;
       } else if (have_home && !std::isnan(lat)) {
-        km = HaversineKm(lat, lon, home_lat, home_lon);
+        km = HUGE_VAL;
+        for (const SignInSummary::CityPlace& home : homes) km = std::min(km, HaversineKm(lat, lon, home.lat, home.lon));
         if (km - accuracy > max_km) mismatch = true;
       }
       int64_t day = o->time / kMsPerDay;

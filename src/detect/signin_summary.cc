@@ -45,7 +45,7 @@ void SignInSummary::Observe(const SignIn& s, uint32_t account, uint64_t locator)
       !s.geo.country.empty() && !s.net.is_anonymizer && !s.net.is_mobile) {
     std::string city = AsciiLower(s.geo.city);
     if (keep_all_facts_ || wanted_cities_.count(city)) {
-      CitySum& c = cities_[s.geo.country + "|" + city];
+      CitySum& c = cities_[s.geo.country + "|" + city][AsciiLower(s.geo.region)];
       c.lat += s.geo.lat;
       c.lon += s.geo.lon;
       ++c.n;
@@ -84,13 +84,18 @@ const SignInSummary::Facts* SignInSummary::FactsOf(const std::string& ip_text) c
   return it == facts_.end() || !it->second.has_net ? nullptr : &it->second;
 }
 
-bool SignInSummary::CityCoordinates(const std::string& country, const std::string& city, double* lat,
-                                    double* lon) const {
+std::vector<SignInSummary::CityPlace> SignInSummary::CityPlaces(const std::string& country, const std::string& region,
+                                                                const std::string& city) const {
+  std::vector<CityPlace> out;
   auto it = cities_.find(country + "|" + AsciiLower(city));
-  if (it == cities_.end() || it->second.n == 0) return false;
-  *lat = it->second.lat / it->second.n;
-  *lon = it->second.lon / it->second.n;
-  return true;
+  if (it == cities_.end()) return out;
+  auto place = [](const std::string& r, const CitySum& c) { return CityPlace{r, c.lat / c.n, c.lon / c.n}; };
+  auto in_region = it->second.find(AsciiLower(region));
+  if (!region.empty() && in_region != it->second.end() && in_region->second.n > 0)
+    return {place(in_region->first, in_region->second)};
+  for (const auto& [r, c] : it->second)
+    if (c.n > 0) out.push_back(place(r, c));
+  return out;
 }
 
 const std::string* SignInSummary::TenantOf(const std::string& account) const {
@@ -112,7 +117,8 @@ size_t SignInSummary::MemoryBytes() const {
   for (const std::string& a : accounts_) bytes += heap(a);
   for (const auto& [account, tenant] : tenant_of_) bytes += kNode + 2 * sizeof(std::string) + heap(account) + heap(tenant);
   for (const auto& [ip, f] : facts_) bytes += kNode + sizeof(std::string) + sizeof(Facts) + heap(ip) + f.accounts.size() * (kNode + sizeof(uint32_t));
-  bytes += cities_.size() * (kNode + sizeof(std::string) + sizeof(CitySum));
+  for (const auto& [key, regions] : cities_)
+    bytes += kNode + sizeof(std::string) + regions.size() * (kNode + sizeof(std::string) + sizeof(CitySum));
   bytes += residence_index_.size() * (kNode + sizeof(IpAddress) + sizeof(uint32_t));
   bytes += residence_by_text_.size() * (kNode + sizeof(std::string) + sizeof(uint32_t));
   for (const Residence& r : residences_) bytes += sizeof(Residence) + heap(r.identifier) + r.uses.capacity() * sizeof(DayUse);

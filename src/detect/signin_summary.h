@@ -16,6 +16,7 @@
 #define IMPOSTOR_DETECT_SIGNIN_SUMMARY_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -75,8 +76,17 @@ class SignInSummary {
   const std::vector<std::string>& accounts() const { return accounts_; }
   // Of the addresses given to KeepFactsOf; nullptr when no sign-in came from it.
   const Facts* FactsOf(const std::string& ip_text) const;
-  // Mean coordinates of located, non-anonymised sign-ins in a city.
-  bool CityCoordinates(const std::string& country, const std::string& city, double* lat, double* lon) const;
+  // A city as the located, non-anonymised sign-ins place it: one per region,
+  // because one name is many towns (Springfield, Lakewood, Arlington), and the mean
+  // of their coordinates is none of them.
+  struct CityPlace {
+    std::string region;  // as geolocation names it ("Washington"); "" when it gave none
+    double lat = 0, lon = 0;
+  };
+  // The places named `city` in `country`: only the one in `region` when the
+  // sign-ins place the city there (case-insensitive), else every region's.
+  std::vector<CityPlace> CityPlaces(const std::string& country, const std::string& region,
+                                    const std::string& city) const;
   const std::string* TenantOf(const std::string& account) const;
   const std::vector<Residence>& residences() const { return residences_; }
   const std::unordered_map<std::string, Facts>& facts() const { return facts_; }
@@ -98,7 +108,8 @@ class SignInSummary {
     double lat = 0, lon = 0;
     uint32_t n = 0;
   };
-  std::unordered_map<std::string, CitySum> cities_;  // "CC|city" (city lower-cased)
+  // "CC|city" (city lower-cased) -> region (lower-cased) -> sums
+  std::unordered_map<std::string, std::map<std::string, CitySum>> cities_;
   std::unordered_set<std::string> wanted_cities_;    // lower-cased
   std::unordered_map<IpAddress, uint32_t, IpAddressHash> residence_index_;
   std::unordered_map<std::string, uint32_t> residence_by_text_;  // addresses that did not parse
