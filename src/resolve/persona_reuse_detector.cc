@@ -11,8 +11,10 @@
 
 namespace impostor {
 
-std::string ClaimedName(const Person& p) {
-  const std::string raw = !p.full_name.empty() ? p.full_name : p.given_name + " " + p.family_name;
+namespace {
+
+// A name folded, its tokens sorted: token order ignored ("Kim Minjun" = "Minjun Kim").
+std::string SortedNameTokens(const std::string& raw) {
   std::string folded = FoldName(raw);
   // Token order ignored ("Kim Minjun" = "Minjun Kim").
   std::vector<std::string> tokens;
@@ -29,6 +31,27 @@ std::string ClaimedName(const Person& p) {
   return out;
 }
 
+// The names one record claims: its full-name field and its given and family name
+// fields, which differ when a record keeps a preferred or earlier name beside the
+// legal one (HR "Xin Li" with family name Mendez; payroll "Mendez, Xin").
+std::vector<std::string> ClaimedNames(const Person& p) {
+  std::vector<std::string> out;
+  if (!p.full_name.empty()) out.push_back(SortedNameTokens(p.full_name));
+  if (!p.given_name.empty() && !p.family_name.empty()) {
+    std::string structured = SortedNameTokens(p.given_name + " " + p.family_name);
+    if (out.empty() || structured != out.front()) out.push_back(std::move(structured));
+  }
+  if (out.empty() && !(p.given_name + p.family_name).empty())
+    out.push_back(SortedNameTokens(p.given_name + " " + p.family_name));
+  return out;
+}
+
+}  // namespace
+
+std::string ClaimedName(const Person& p) {
+  return SortedNameTokens(!p.full_name.empty() ? p.full_name : p.given_name + " " + p.family_name);
+}
+
 namespace {
 
 // Given and family name of a record, folded, for telling a nickname ("Bob") from a
@@ -42,10 +65,12 @@ std::pair<std::string, std::string> GivenFamily(const Person& p) {
 }
 
 // One claimed person under two spellings: close names (JW >= 0.88, token order
-// ignored), or one family name with given names of one nickname class (Robert,
+// ignored) among the names each record claims, or one family name with given names of one nickname class (Robert,
 // Bob, Bobby).
 bool SameClaimedPerson(const Person& a, const Person& b, const NameCatalog* names) {
-  if (JaroWinkler(ClaimedName(a), ClaimedName(b)) >= 0.88) return true;
+  for (const std::string& x : ClaimedNames(a))
+    for (const std::string& y : ClaimedNames(b))
+      if (JaroWinkler(x, y) >= 0.88) return true;
   if (!names) return false;
   auto [ga, fa] = GivenFamily(a);
   auto [gb, fb] = GivenFamily(b);

@@ -299,6 +299,39 @@ TEST(ResolverTest, LinksExplainsAndDetects) {
   EXPECT_EQ(shared, 1);  // the operator's own account is one persona: not reported
 }
 
+// persona.reuse counts claimed people by every name a record claims: an HR record
+// that keeps a preferred name ("Xin Li") beside the legal given and family names
+// (Xin Mendez) and the payroll record "Mendez, Xin" claim one person; two records
+// that share an e-mail under unrelated names still claim two.
+TEST(PersonaReuseTest, ARecordsFullAndStructuredNamesAreBothItsClaims) {
+  std::vector<Person> people(4);
+  people[0].record_id = "hr-1";
+  people[0].full_name = "Xin Li";
+  people[0].given_name = "Xin";
+  people[0].family_name = "Mendez";
+  people[1].record_id = "payroll-1";
+  people[1].full_name = "Mendez, Xin";
+  people[1].given_name = "Xin";
+  people[1].family_name = "Mendez";
+  people[2].record_id = "ats-1";
+  people[2].full_name = "John Smith";
+  people[3].record_id = "ats-2";
+  people[3].full_name = "Wei Zhang";
+  ResolutionResult result;
+  result.people = &people;
+  for (uint32_t first : {0u, 2u}) {
+    Persona p;
+    p.id = "persona-00000" + std::to_string(first + 1);
+    p.members = {first, first + 1};
+    p.shared = {SharedValue{"email", "same@example.com", 2, false}};
+    result.personas.push_back(p);
+  }
+  CollectFindings sink;
+  DetectPersonaReuse(result, sink);
+  ASSERT_EQ(sink.findings.size(), 1u);
+  EXPECT_EQ(sink.findings[0].entity, "persona-000003") << sink.findings[0].explanation;
+}
+
 // identity.rental reads hire and end dates in linkage.date_order: with mdy, a1's
 // job (10 to 15 January) ended before a2's (1 February) began, so only a2 and a3
 // overlap. Read day-first, a1's dates would be 1 October and an invalid end date
