@@ -3,6 +3,8 @@
 // payroll_shared_account_detector.cc.
 #include "resolve/persona_detectors.h"
 
+#include <algorithm>
+
 namespace impostor {
 
 namespace {
@@ -36,8 +38,18 @@ void RegisterPersonaDetectors(DetectorRegistry& registry) {
       "payroll.shared_account", "Payroll::Shared_Account",
       "One bank or payout account paying several workers.",
       "Facilitators collect the wages of several fake workers into a few accounts.",
-      "persona", "stable", {}},
-      PopulationStage::kEvidence, OverPersonas(DetectPayrollSharedAccount));
+      "persona", "stable",
+      {{"household_workers", "2", "count",
+        "at most this many workers paid into one account who share a home address are a household's joint "
+        "account (a couple): reported as Informational"}}},
+      PopulationStage::kEvidence,
+      [](const PopulationEvidence& ev, const DetectorParams& params, FindingSink& sink) {
+        if (ev.resolution) {
+          const double n = params.Number("household_workers", static_cast<double>(kDefaultHouseholdWorkers));
+          DetectPayrollSharedAccount(*ev.resolution, static_cast<size_t>(std::max(0.0, n)), sink);
+        }
+        return Status::OK();
+      });
 }
 
 }  // namespace impostor

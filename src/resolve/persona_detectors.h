@@ -11,7 +11,9 @@
 //                           different sign-in identities at one; dates read in
 //                           the resolution's date order (linkage.date_order)
 //   payroll.shared_account  one bank or payout account paying several personas;
-//                           related = the persona ids, then the paid record ids
+//                           related = the persona ids, then the paid record ids;
+//                           a household's joint account (few workers, one home
+//                           address) is Informational
 //
 // Thread safety: pure functions over their arguments; the sink is called on the
 // calling thread.
@@ -27,7 +29,11 @@ namespace impostor {
 
 void DetectPersonaReuse(const ResolutionResult& result, FindingSink& sink);
 void DetectIdentityRental(const ResolutionResult& result, FindingSink& sink);
-void DetectPayrollSharedAccount(const ResolutionResult& result, FindingSink& sink);
+// payroll.shared_account's household_workers (count, default 2): at most this many
+// workers paid into one account who share a home address are a household's joint
+// account, reported as Informational context.
+inline constexpr size_t kDefaultHouseholdWorkers = 2;
+void DetectPayrollSharedAccount(const ResolutionResult& result, size_t household_workers, FindingSink& sink);
 
 // Each of the three that `config` does not turn off (`enabled: false`).
 void DetectPersonaFindings(const ResolutionResult& result, const DetectorConfig& config, FindingSink& sink);

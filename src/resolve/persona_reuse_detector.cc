@@ -149,7 +149,11 @@ void DetectPersonaReuse(const ResolutionResult& result, FindingSink& sink) {
 void DetectPersonaFindings(const ResolutionResult& result, const DetectorConfig& config, FindingSink& sink) {
   if (config.ParamsFor("persona.reuse").enabled()) DetectPersonaReuse(result, sink);
   if (config.ParamsFor("identity.rental").enabled()) DetectIdentityRental(result, sink);
-  if (config.ParamsFor("payroll.shared_account").enabled()) DetectPayrollSharedAccount(result, sink);
+  const DetectorParams payroll = config.ParamsFor("payroll.shared_account");
+  if (payroll.enabled())
+    DetectPayrollSharedAccount(
+        result, static_cast<size_t>(payroll.Number("household_workers", static_cast<double>(kDefaultHouseholdWorkers))),
+        sink);
 }
 
 }  // namespace impostor

@@ -332,6 +332,40 @@ TEST(PersonaReuseTest, ARecordsFullAndStructuredNamesAreBothItsClaims) {
   EXPECT_EQ(sink.findings[0].entity, "persona-000003") << sink.findings[0].explanation;
 }
 
+// payroll.shared_account: a couple at one home address paid into their joint
+// account is context (Informational); two workers with homes of their own paid into
+// one account stay Medium, three at one address stay High.
+TEST(PayrollSharedAccountTest, AHouseholdsJointAccountIsContext) {
+  auto paid = [](const std::string& id, const std::string& address) {
+    Person p;
+    p.record_id = id;
+    p.full_name = id;
+    p.bank_account = "GB00 JOINT 0001";
+    p.address = address;
+    p.postcode = "98498";
+    return p;
+  };
+  auto run = [&](const std::vector<Person>& people) {
+    ResolutionResult result;
+    result.people = &people;
+    for (uint32_t r = 0; r < people.size(); ++r) {
+      Persona p;
+      p.id = "persona-" + std::to_string(r + 1);
+      p.members = {r};
+      result.personas.push_back(p);
+      result.persona_of.push_back(r);
+    }
+    CollectFindings sink;
+    DetectPayrollSharedAccount(result, kDefaultHouseholdWorkers, sink);
+    EXPECT_EQ(sink.findings.size(), 1u);
+    return sink.findings.empty() ? Severity::kUnknown : sink.findings[0].severity;
+  };
+  EXPECT_EQ(run({paid("a", "229 Dogwood Lane"), paid("b", "229 Dogwood Ln")}), Severity::kInformational);
+  EXPECT_EQ(run({paid("a", "229 Dogwood Lane"), paid("b", "12 Main St")}), Severity::kMedium);
+  EXPECT_EQ(run({paid("a", "229 Dogwood Ln"), paid("b", "229 Dogwood Ln"), paid("c", "229 Dogwood Ln")}),
+            Severity::kHigh);
+}
+
 // identity.rental reads hire and end dates in linkage.date_order: with mdy, a1's
 // job (10 to 15 January) ended before a2's (1 February) began, so only a2 and a3
 // overlap. Read day-first, a1's dates would be 1 October and an invalid end date
