@@ -25,7 +25,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -42,22 +41,10 @@
 
 namespace impostor {
 
-const char* VerdictKindName(VerdictKind kind) {
-  return kind == VerdictKind::kDismissed ? "dismissed" : "confirmed";
-}
+const char* VerdictKindName(VerdictKind kind) { return NameOf(kVerdictKindNames, kind); }
 
 bool ParseVerdictKind(std::string_view text, VerdictKind* kind) {
-  std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower == "confirmed") {
-    *kind = VerdictKind::kConfirmed;
-    return true;
-  }
-  if (lower == "dismissed") {
-    *kind = VerdictKind::kDismissed;
-    return true;
-  }
-  return false;
+  return ValueOf(kVerdictKindNames, text, kind, /*ignore_case=*/true);
 }
 
 namespace {
