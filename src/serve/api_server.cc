@@ -21,6 +21,7 @@
 #include "common/json_writer.h"
 #include "common/time.h"
 #include "detect/registry.h"
+#include "score/features.h"
 #include "serve/request_body.h"
 #include "serve/routes.h"
 #include "serve/views.h"
@@ -641,21 +642,16 @@ void ApiServer::Impl::GetEntity(Call& c) {
                                                            : "cluster";
   std::vector<std::string> members;
   if (c.route.id == RouteId::kGetPersona) {
-    // The resolver's member list (engine/scan.cc: "r\t<record>" and "a\t<account>" lines).
+    // The resolver's member list, as the scan keeps it (EncodePersonaMembers).
     auto state = c.store->Query("SELECT blob FROM detector_state WHERE detector = 'persona' AND entity = ?1",
                                 {SqlValue::Text(id)}, "reading a persona");
     if (!state.ok()) return SendStatus(c.res, state.status());
     for (const SqlRow& r : *state) {
       if (r.empty() || r[0].type != SqlValue::Type::kText) continue;
-      size_t start = 0;
-      const std::string& blob = r[0].s;
-      while (start < blob.size()) {
-        size_t end = blob.find('\n', start);
-        if (end == std::string::npos) end = blob.size();
-        const std::string line = blob.substr(start, end - start);
-        if (line.size() > 2 && line[1] == '\t') members.push_back(line.substr(2));
-        start = end + 1;
-      }
+      auto decoded = DecodePersonaMembers(id, r[0].s);
+      if (!decoded.ok()) return SendStatus(c.res, decoded.status().WithContext(c.store->Name()));
+      members.insert(members.end(), decoded->records.begin(), decoded->records.end());
+      members.insert(members.end(), decoded->accounts.begin(), decoded->accounts.end());
     }
   }
   if (rows->empty() && members.empty()) {

@@ -21,12 +21,13 @@ std::vector<RouteSpec> MakeRoutes() {
       {"status", "string", false, "Triage status: the latest verdict, or open", "", {"open", "confirmed", "dismissed"}},
       {"since", "string", false, "Last seen at or after (ISO 8601, or ms since the epoch)"},
       {"until", "string", false, "Last seen before (ISO 8601, or ms since the epoch)"},
-      {"sort", "string", false, "rank (severity, confidence, recency; default) or recent", "", {"rank", "recent"}},
+      {"sort", "string", false, "rank (severity, confidence, recency; default) or recent", "",
+       NamesOf(kFindingSortNames)},
   };
   for (FieldSpec& f : PageParams("findings")) finding_query.push_back(f);
 
-  std::vector<FieldSpec> case_query = {{"status", "string", false, "Only cases in this status", "",
-                                        {"new", "investigating", "confirmed", "dismissed", "closed"}}};
+  std::vector<FieldSpec> case_query = {
+      {"status", "string", false, "Only cases in this status", "", NamesOf(kCaseStatusNames)}};
   for (FieldSpec& f : PageParams("cases")) case_query.push_back(f);
 
   return {
@@ -51,7 +52,7 @@ std::vector<RouteSpec> MakeRoutes() {
       {RouteId::kCreateVerdicts, "POST", "/api/v1/verdicts", false, true, Role::kAnalyst,
        "Record a verdict on findings (named by key, or every finding on an entity)",
        {},
-       {{"verdict", "string", true, "The judgement", "", {"confirmed", "dismissed"}},
+       {{"verdict", "string", true, "The judgement", "", NamesOf(kVerdictKindNames)},
         {"finding_keys", "array", false, "Finding keys (or give entity)", "string"},
         {"entity", "string", false, "Every finding on this entity (or give finding_keys)"},
         {"detector", "string", false, "With entity: only this detector's findings"},
@@ -71,7 +72,7 @@ std::vector<RouteSpec> MakeRoutes() {
        {{"title", "string", false, "A new title"},
         {"assignee", "string", false, "Who works it (\"\" = nobody)"},
         {"status", "string", false, "new → investigating → confirmed | dismissed | closed", "",
-         {"new", "investigating", "confirmed", "dismissed", "closed"}},
+         NamesOf(kCaseStatusNames)},
         {"comment", "string", false, "A comment added with the change"},
         {"add_items", "array", false, "More findings, accounts or personas", "item"}},
        true},
@@ -89,7 +90,7 @@ std::vector<RouteSpec> MakeRoutes() {
        {},
        {{"name", "string", true, "Who or what uses it"},
         {"role", "string", true, "viewer reads; analyst adds verdicts and works cases; admin manages tokens", "",
-         {"viewer", "analyst", "admin"}}}},
+         NamesOf(kRoleNames)}}},
       {RouteId::kRevokeToken, "DELETE", "/api/v1/tokens/{id}", false, true, Role::kAdmin, "Revoke a token", {}, {}},
   };
 }

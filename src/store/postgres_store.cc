@@ -32,6 +32,7 @@
 #include "common/crash_point.h"
 #include "common/time.h"
 #include "store/finding_codec.h"
+#include "store/nested_transaction.h"
 
 namespace impostor {
 
@@ -400,10 +401,10 @@ std::string UrlPassword(const std::string& url) {
   return url.substr(colon + 1, at - colon - 1);
 }
 
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, private NestedTransaction::Database {
  public:
   PostgresStore(PGconn* conn, std::string label, std::string password)
-      : conn_(conn), label_(std::move(label)), password_(std::move(password)) {}
+      : conn_(conn), label_(std::move(label)), password_(std::move(password)), txn_(label_, *this) {}
   ~PostgresStore() override { PQfinish(conn_); }
 
   Status Init();
@@ -426,11 +427,18 @@ class PostgresStore final : public Store {
                                     std::string_view doing) override;
   const char* Dialect() const override { return "postgresql"; }
   std::string Name() const override { return label_; }
-  Status Begin() override;
-  Status Commit() override;
-  Status Rollback() override;
+  Status Begin() override { return txn_.Begin(); }
+  Status Commit() override { return txn_.Commit(); }
+  Status Rollback() override { return txn_.Rollback(); }
 
  private:
+  // The outermost level of Begin/Commit/Rollback (NestedTransaction).
+  Status BeginOuter() override;
+  Status CheckOuter(std::string_view doing) override;
+  Status CommitOuter() override;
+  Status RollbackOuter() override;
+  void AbandonOuter() override;
+
   // A Status naming the server for a failed result (or lost connection) while `doing`.
   Status Error(const PGresult* r, std::string_view doing) const;
   // Runs SQL without parameters (transaction control, migrations: several
@@ -451,7 +459,7 @@ class PostgresStore final : public Store {
   // Runs `body` inside a transaction unless the caller already opened one.
   template <typename Body>
   Status InTransaction(std::string_view doing, Body body) {
-    if (depth_ > 0 || PQtransactionStatus(conn_) != PQTRANS_IDLE) return body();
+    if (txn_.depth() > 0 || PQtransactionStatus(conn_) != PQTRANS_IDLE) return body();
     IMPOSTOR_RETURN_IF_ERROR(BeginWrite(doing));
     Status st = body();
     if (!st.ok()) {
@@ -466,8 +474,7 @@ class PostgresStore final : public Store {
   std::string password_;  // only to scrub it from messages
   // Begin/Commit nest as in the SQLite store: only the outermost pair is a server
   // transaction; a Rollback inside dooms the outer one.
-  int depth_ = 0;
-  bool doomed_ = false;
+  NestedTransaction txn_;
   int prepared_ = 0;  // statements prepared so far (their names are s1, s2 …)
 
   Statement get_finding_{std::string("SELECT ") + kFindingColumns + " FROM findings WHERE key = ?1"};
@@ -644,56 +651,24 @@ Status PostgresStore::BeginWrite(std::string_view doing) {
   return st;
 }
 
-Status PostgresStore::Begin() {
-  if (depth_ == 0) {
-    IMPOSTOR_RETURN_IF_ERROR(BeginWrite("starting a transaction"));
-    doomed_ = false;
-    CrashPoint("store.begin");
-  } else if (PQtransactionStatus(conn_) != PQTRANS_INTRANS) {
-    // The server aborted the outer transaction on an error (or the connection is
-    // gone); what follows must not be written on its own.
-    doomed_ = true;
-    if (PQstatus(conn_) == CONNECTION_BAD) return Error(nullptr, "starting a transaction");
-    return Status::IOError(label_ + ": the transaction was rolled back after an error; nothing of it was written");
-  }
-  ++depth_;
-  return Status::OK();
+Status PostgresStore::BeginOuter() { return BeginWrite("starting a transaction"); }
+
+Status PostgresStore::CheckOuter(std::string_view doing) {
+  if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) return Status::OK();
+  // The server aborted the transaction on an error, or the connection is gone.
+  if (PQstatus(conn_) == CONNECTION_BAD) return Error(nullptr, doing);
+  return txn_.RolledBack();
 }
 
-Status PostgresStore::Commit() {
-  if (depth_ == 0) return Status::Internal(label_ + ": commit without a transaction");
-  if (--depth_ > 0) return Status::OK();
-  if (doomed_) {
-    doomed_ = false;
-    RollbackQuietly();
-    return Status::IOError(label_ + ": an earlier step failed; nothing of this transaction was written");
-  }
-  if (PQstatus(conn_) == CONNECTION_BAD) return Error(nullptr, "committing");
-  if (PQtransactionStatus(conn_) != PQTRANS_INTRANS) {
-    // COMMIT of an aborted transaction rolls it back and reports success: say so.
-    RollbackQuietly();
-    return Status::IOError(label_ + ": the transaction was rolled back after an error; nothing of it was written");
-  }
-  CrashPoint("store.commit");
-  Status st = Run("COMMIT", "committing");
-  // A failed COMMIT ends the transaction on the server; make sure of it.
-  if (!st.ok()) RollbackQuietly();
-  if (st.ok()) CrashPoint("store.committed");
-  return st;
-}
+Status PostgresStore::CommitOuter() { return Run("COMMIT", "committing"); }
 
-Status PostgresStore::Rollback() {
-  if (depth_ > 1) {
-    --depth_;
-    doomed_ = true;
-    return Status::OK();
-  }
-  depth_ = 0;
-  doomed_ = false;
+Status PostgresStore::RollbackOuter() {
   if (PQstatus(conn_) == CONNECTION_BAD) return Status::OK();  // nothing of it reached the database
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return Status::OK();
   return Run("ROLLBACK", "rolling back");
 }
+
+void PostgresStore::AbandonOuter() { RollbackQuietly(); }
 
 Status PostgresStore::Migrate() {
   Params none;

@@ -25,7 +25,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -37,26 +36,15 @@
 #include "common/crash_point.h"
 #include "common/time.h"
 #include "store/finding_codec.h"
+#include "store/nested_transaction.h"
 #include "store/store.h"
 
 namespace impostor {
 
-const char* VerdictKindName(VerdictKind kind) {
-  return kind == VerdictKind::kDismissed ? "dismissed" : "confirmed";
-}
+const char* VerdictKindName(VerdictKind kind) { return NameOf(kVerdictKindNames, kind); }
 
 bool ParseVerdictKind(std::string_view text, VerdictKind* kind) {
-  std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower == "confirmed") {
-    *kind = VerdictKind::kConfirmed;
-    return true;
-  }
-  if (lower == "dismissed") {
-    *kind = VerdictKind::kDismissed;
-    return true;
-  }
-  return false;
+  return ValueOf(kVerdictKindNames, text, kind, /*ignore_case=*/true);
 }
 
 namespace {
@@ -318,9 +306,9 @@ Status CheckFileHeader(const std::string& path) {
   return Status::OK();
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, private NestedTransaction::Database {
  public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)), txn_(path_, *this) {}
   ~SqliteStore() override {
     // Statements must be finalized before the connection closes.
     for (Statement* s : {&get_finding_, &insert_finding_, &update_finding_, &save_state_, &load_state_, &insert_run_,
@@ -352,11 +340,18 @@ class SqliteStore final : public Store {
                                     std::string_view doing) override;
   const char* Dialect() const override { return "sqlite"; }
   std::string Name() const override { return path_; }
-  Status Begin() override;
-  Status Commit() override;
-  Status Rollback() override;
+  Status Begin() override { return txn_.Begin(); }
+  Status Commit() override { return txn_.Commit(); }
+  Status Rollback() override { return txn_.Rollback(); }
 
  private:
+  // The outermost level of Begin/Commit/Rollback (NestedTransaction).
+  Status BeginOuter() override;
+  Status CheckOuter(std::string_view doing) override;
+  Status CommitOuter() override;
+  Status RollbackOuter() override;
+  void AbandonOuter() override;
+
   // Turns an SQLite result code into a Status that names the store and says what to do.
   Status Error(int rc, std::string_view doing) const;
   Status Exec(const char* sql, std::string_view doing);
@@ -383,8 +378,7 @@ class SqliteStore final : public Store {
   // Begin/Commit nest: only the outermost pair is an SQLite transaction, so a
   // scan can wrap its steps (each of which opens its own) into one that commits
   // all of them or none. A Rollback inside dooms the outer transaction.
-  int depth_ = 0;
-  bool doomed_ = false;
+  NestedTransaction txn_;
   Statement get_finding_, insert_finding_, update_finding_, save_state_, load_state_, insert_run_, insert_verdict_,
       verdicts_one_, verdicts_all_, finding_exists_, finding_times_, insert_indicator_, query_indicators_,
       insert_key_, query_keys_;
@@ -429,51 +423,22 @@ Status SqliteStore::Error(int rc, std::string_view doing) const {
   }
 }
 
-Status SqliteStore::Begin() {
-  if (depth_ == 0) {
-    IMPOSTOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting a transaction"));
-    doomed_ = false;
-    CrashPoint("store.begin");
-  } else if (sqlite3_get_autocommit(db_)) {
-    // SQLite rolled the outer transaction back on an error (disk full, I/O); what
-    // follows must not be written on its own.
-    doomed_ = true;
-    return Status::IOError(path_ + ": the transaction was rolled back after an error; nothing of it was written");
-  }
-  ++depth_;
-  return Status::OK();
+Status SqliteStore::BeginOuter() { return Exec("BEGIN IMMEDIATE", "starting a transaction"); }
+
+Status SqliteStore::CheckOuter(std::string_view doing) {
+  // SQLite rolls the transaction back by itself on some errors (disk full, I/O).
+  return sqlite3_get_autocommit(db_) ? txn_.RolledBack() : Status::OK();
 }
 
-Status SqliteStore::Commit() {
-  if (depth_ == 0) return Status::Internal(path_ + ": commit without a transaction");
-  if (--depth_ > 0) return Status::OK();
-  if (doomed_) {
-    doomed_ = false;
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return Status::IOError(path_ + ": an earlier step failed; nothing of this transaction was written");
-  }
-  if (sqlite3_get_autocommit(db_)) {
-    return Status::IOError(path_ + ": the transaction was rolled back after an error; nothing of it was written");
-  }
-  CrashPoint("store.commit");
-  Status st = Exec("COMMIT", "committing");
-  // A failed COMMIT (disk full) may leave the transaction open; end it so the
-  // store stays as it was and the connection is usable.
-  if (!st.ok() && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  if (st.ok()) CrashPoint("store.committed");
-  return st;
-}
+Status SqliteStore::CommitOuter() { return Exec("COMMIT", "committing"); }
 
-Status SqliteStore::Rollback() {
-  if (depth_ > 1) {
-    --depth_;
-    doomed_ = true;
-    return Status::OK();
-  }
-  depth_ = 0;
-  doomed_ = false;
+Status SqliteStore::RollbackOuter() {
   if (sqlite3_get_autocommit(db_)) return Status::OK();  // SQLite already rolled back (e.g. after SQLITE_FULL)
   return Exec("ROLLBACK", "rolling back");
+}
+
+void SqliteStore::AbandonOuter() {
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Result<std::vector<SqlRow>> SqliteStore::Query(std::string_view sql, const std::vector<SqlValue>& params,

@@ -278,13 +278,7 @@ TEST_P(StoreTest, StateSavesLoadsAndReplaces) {
   ASSERT_TRUE(store->SaveState("signin.impossible_travel", {{"user7@contoso.com", std::string("new\0blob", 8)}}).ok());
 
   std::map<std::string, std::string> loaded;
-  ASSERT_TRUE(store
-                  ->LoadState("signin.impossible_travel",
-                              [&](std::string_view e, std::string_view b) {
-                                loaded[std::string(e)] = std::string(b);
-                                return Status::OK();
-                              })
-                  .ok());
+  ASSERT_TRUE(LoadStateMap(*store, "signin.impossible_travel", &loaded).ok());
   ASSERT_EQ(loaded.size(), blobs.size());
   EXPECT_EQ(loaded["user7@contoso.com"], std::string("new\0blob", 8));
   EXPECT_EQ(loaded["user12345@contoso.com"], blobs[12345].second);
@@ -316,13 +310,7 @@ TEST_P(StoreTest, StateSavesLoadsAndReplaces) {
   // An entity given twice in one call keeps its last blob.
   ASSERT_TRUE(store->SaveState("twice", {{"a", "1"}, {"b", "x"}, {"a", "2"}}).ok());
   std::map<std::string, std::string> twice;
-  ASSERT_TRUE(store
-                  ->LoadState("twice",
-                              [&](std::string_view e, std::string_view b) {
-                                twice[std::string(e)] = std::string(b);
-                                return Status::OK();
-                              })
-                  .ok());
+  ASSERT_TRUE(LoadStateMap(*store, "twice", &twice).ok());
   EXPECT_EQ(twice, (std::map<std::string, std::string>{{"a", "2"}, {"b", "x"}}));
 }
 

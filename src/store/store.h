@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "detect/finding.h"
+#include "store/enum_names.h"
 
 namespace impostor {
 
@@ -46,6 +47,8 @@ struct RunRecord {
 
 // An analyst's judgement of a finding, kept so the risk model can learn from it.
 enum class VerdictKind : uint8_t { kConfirmed, kDismissed };
+inline constexpr EnumName<VerdictKind> kVerdictKindNames[] = {{VerdictKind::kConfirmed, "confirmed"},
+                                                              {VerdictKind::kDismissed, "dismissed"}};
 const char* VerdictKindName(VerdictKind kind);  // "confirmed" | "dismissed"
 // Parses "confirmed" / "dismissed" (case-insensitive); false when neither.
 bool ParseVerdictKind(std::string_view text, VerdictKind* kind);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "store/pg_harness.h"
 #include "store/postgres_store.h"
@@ -103,6 +104,14 @@ class StoreTestBase : public ::testing::Test {
     }
     sqlite3_close(db);
     return out;
+  }
+
+  // Loads every blob of `detector` into *out, by entity.
+  static Status LoadStateMap(Store& store, std::string_view detector, std::map<std::string, std::string>* out) {
+    return store.LoadState(detector, [out](std::string_view entity, std::string_view blob) {
+      (*out)[std::string(entity)] = std::string(blob);
+      return Status::OK();
+    });
   }
 
   fs::path dir_;

@@ -1,7 +1,6 @@
 #include "store/team_store.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -139,19 +138,9 @@ Status Audit(Store& store, const Actor& by, std::string action, std::string obje
 
 }  // namespace
 
-const char* FindingSortName(FindingSort sort) { return sort == FindingSort::kRecent ? "recent" : "rank"; }
+const char* FindingSortName(FindingSort sort) { return NameOf(kFindingSortNames, sort); }
 
-bool ParseFindingSort(std::string_view text, FindingSort* sort) {
-  if (text == "rank") {
-    *sort = FindingSort::kRank;
-    return true;
-  }
-  if (text == "recent") {
-    *sort = FindingSort::kRecent;
-    return true;
-  }
-  return false;
-}
+bool ParseFindingSort(std::string_view text, FindingSort* sort) { return ValueOf(kFindingSortNames, text, sort); }
 
 Result<FindingPage> QueryFindingPage(Store& store, const FindingFilter& filter, std::string_view cursor,
                                      size_t limit) {
@@ -332,24 +321,9 @@ Result<AuditCheck> VerifyAudit(Store& store) {
 
 // --- Tokens ---
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kViewer: return "viewer";
-    case Role::kAnalyst: return "analyst";
-    case Role::kAdmin: return "admin";
-  }
-  return "viewer";
-}
+const char* RoleName(Role role) { return NameOf(kRoleNames, role); }
 
-bool ParseRole(std::string_view text, Role* role) {
-  for (Role r : {Role::kViewer, Role::kAnalyst, Role::kAdmin}) {
-    if (text == RoleName(r)) {
-      *role = r;
-      return true;
-    }
-  }
-  return false;
-}
+bool ParseRole(std::string_view text, Role* role) { return ValueOf(kRoleNames, text, role); }
 
 namespace {
 
@@ -470,27 +444,9 @@ Status RecordVerdictsAudited(Store& store, const std::vector<Verdict>& verdicts,
 
 // --- Cases ---
 
-const char* CaseStatusName(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kNew: return "new";
-    case CaseStatus::kInvestigating: return "investigating";
-    case CaseStatus::kConfirmed: return "confirmed";
-    case CaseStatus::kDismissed: return "dismissed";
-    case CaseStatus::kClosed: return "closed";
-  }
-  return "new";
-}
+const char* CaseStatusName(CaseStatus status) { return NameOf(kCaseStatusNames, status); }
 
-bool ParseCaseStatus(std::string_view text, CaseStatus* status) {
-  for (CaseStatus s : {CaseStatus::kNew, CaseStatus::kInvestigating, CaseStatus::kConfirmed, CaseStatus::kDismissed,
-                       CaseStatus::kClosed}) {
-    if (text == CaseStatusName(s)) {
-      *status = s;
-      return true;
-    }
-  }
-  return false;
-}
+bool ParseCaseStatus(std::string_view text, CaseStatus* status) { return ValueOf(kCaseStatusNames, text, status); }
 
 bool CaseTransitionAllowed(CaseStatus from, CaseStatus to) {
   if (from == to) return true;

@@ -27,6 +27,7 @@
 
 #include "common/status.h"
 #include "detect/finding.h"
+#include "store/enum_names.h"
 #include "store/store.h"
 
 namespace impostor {
@@ -43,6 +44,8 @@ enum class FindingSort : uint8_t {
   kRank,    // severity, confidence, last seen (all descending), then key
   kRecent,  // last seen descending, then key
 };
+inline constexpr EnumName<FindingSort> kFindingSortNames[] = {{FindingSort::kRank, "rank"},
+                                                              {FindingSort::kRecent, "recent"}};
 const char* FindingSortName(FindingSort sort);  // "rank" | "recent"
 bool ParseFindingSort(std::string_view text, FindingSort* sort);
 
@@ -116,6 +119,8 @@ Result<AuditCheck> VerifyAudit(Store& store);
 // --- API tokens --------------------------------------------------------------
 
 enum class Role : uint8_t { kViewer, kAnalyst, kAdmin };
+inline constexpr EnumName<Role> kRoleNames[] = {
+    {Role::kViewer, "viewer"}, {Role::kAnalyst, "analyst"}, {Role::kAdmin, "admin"}};
 const char* RoleName(Role role);  // viewer | analyst | admin
 bool ParseRole(std::string_view text, Role* role);
 
@@ -146,6 +151,11 @@ Status RecordVerdictsAudited(Store& store, const std::vector<Verdict>& verdicts,
 // --- Cases -------------------------------------------------------------------
 
 enum class CaseStatus : uint8_t { kNew, kInvestigating, kConfirmed, kDismissed, kClosed };
+inline constexpr EnumName<CaseStatus> kCaseStatusNames[] = {{CaseStatus::kNew, "new"},
+                                                            {CaseStatus::kInvestigating, "investigating"},
+                                                            {CaseStatus::kConfirmed, "confirmed"},
+                                                            {CaseStatus::kDismissed, "dismissed"},
+                                                            {CaseStatus::kClosed, "closed"}};
 const char* CaseStatusName(CaseStatus status);  // new | investigating | confirmed | dismissed | closed
 bool ParseCaseStatus(std::string_view text, CaseStatus* status);
 // New → Investigating → Confirmed / Dismissed / Closed; New may go straight to
