@@ -370,7 +370,11 @@ class SqliteStore final : public Store, private NestedTransaction::Database {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       return st;
     }
-    return Exec("COMMIT", doing);
+    st = Exec("COMMIT", doing);
+    // A failed COMMIT (a full disk) can leave the transaction open; the next write
+    // on this connection must not run inside it.
+    if (!st.ok() && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
   }
 
   sqlite3* db_;
