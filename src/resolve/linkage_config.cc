@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -185,7 +187,14 @@ Result<LinkageConfig> ParseNode(const YAML::Node& root, const std::string& origi
     if (!root[key]) return Status::OK();
     const double v = root[key].as<double>();
     if (!(v >= 0)) return Status::InvalidArgument(origin + ": " + key + ": must be >= 0");
-    *out = static_cast<std::remove_reference_t<decltype(*out)>>(v);
+    using T = std::remove_reference_t<decltype(*out)>;
+    if constexpr (std::is_integral_v<T>) {
+      // A count beyond its type would wrap (undefined behaviour in the conversion).
+      if (!(v <= static_cast<double>(std::numeric_limits<T>::max())))
+        return Status::InvalidArgument(origin + ": " + key + ": must be at most " +
+                                       std::to_string(std::numeric_limits<T>::max()));
+    }
+    *out = static_cast<T>(v);
     return Status::OK();
   };
   IMPOSTOR_RETURN_IF_ERROR(positive("generic_threshold", &config.generic_threshold));

@@ -198,6 +198,12 @@ TEST(LinkageConfigTest, ErrorsNameTheProblem) {
   EXPECT_NE(bad.status().message().find("unknown kind 'emial'"), std::string::npos);
   EXPECT_FALSE(ParseLinkageConfig("comparisons: [", "y.yaml").ok());
   EXPECT_FALSE(ParseLinkageConfig("colums: {}\n", "z.yaml").ok());
+  // A count beyond its type is an error, not a wrapped number.
+  Result<LinkageConfig> huge = ParseLinkageConfig(
+      "comparisons: [{field: email, kind: email}]\nblocking: [[email]]\ngeneric_threshold: 5e38\n", "h.yaml");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("generic_threshold: must be at most"), std::string::npos)
+      << huge.status().ToString();
   Result<LinkageConfig> shipped = LoadLinkageConfig(std::string(IMPOSTOR_DATA_DIR) + "/../config/linkage/people.yaml");
   ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
   const LinkageConfig builtin = DefaultLinkageConfig();
