@@ -230,9 +230,12 @@ void RunScanCommand(const ScanArgs& a, CommandContext& ctx) {
     if (a.timings)
       std::fprintf(stderr,
                    "impostor: timings: read, parse and enrich %.2f s; stream detectors %.2f s; population detectors "
-                   "and scoring %.2f s; store %.2f s; sorter peak %.1f MB; state and summary %.1f MB\n",
+                   "and scoring %.2f s; store %.2f s; sorter peak %.1f MB; account state %.1f MB (%llu accounts, %.0f B each); "
+                   "sign-in summary %.1f MB\n",
                    s.read_seconds + s.enrich_seconds, s.detect_seconds - s.population_seconds, s.population_seconds,
-                   s.store_seconds, s.sort_peak_bytes / 1e6, s.state_bytes / 1e6);
+                   s.store_seconds, s.sort_peak_bytes / 1e6, s.state_bytes / 1e6,
+                   static_cast<unsigned long long>(s.accounts),
+                   s.accounts > 0 ? static_cast<double>(s.state_bytes) / s.accounts : 0.0, s.summary_bytes / 1e6);
     if (s.sort_runs_spilled > 0)
       std::fprintf(stderr, "impostor: sign-ins put in time order through %llu sorted runs on disk (%.1f MB; --sort-memory-mb sets the memory)\n",
                    static_cast<unsigned long long>(s.sort_runs_spilled), s.sort_bytes_spilled / 1e6);

@@ -568,7 +568,7 @@ Result<ScanResult> RunScan(const ScanOptions& options, const ImpostorConfig& con
   stats.sort_runs_spilled = sorter.stats().runs_spilled;
   stats.sort_bytes_spilled = sorter.stats().bytes_spilled;
   stats.sort_peak_bytes = sorter.stats().peak_memory_bytes;
-  stats.state_bytes += summary.MemoryBytes();
+  stats.summary_bytes = summary.MemoryBytes();
 
   // The population detectors, from the registry: devices, MFA, farms, photos,
   // personas and the watchlist over the run's whole evidence.

@@ -77,7 +77,8 @@ struct ScanStats {
   // the stream detectors, the population detectors and scoring, store writes.
   double read_seconds = 0, enrich_seconds = 0, detect_seconds = 0, store_seconds = 0;
   double population_seconds = 0;      // part of detect_seconds
-  size_t state_bytes = 0;            // in-memory per-account state and sign-in summary after the scan
+  size_t state_bytes = 0;            // in-memory per-account state (baselines, detectors') after the scan
+  size_t summary_bytes = 0;          // the sign-in summary the population detectors read
   uint64_t sort_runs_spilled = 0;    // sorted runs written to disk (0 when the input fit in memory)
   uint64_t sort_bytes_spilled = 0;
   size_t sort_peak_bytes = 0;        // most memory the sorter held

@@ -42,16 +42,21 @@ void SignInPipeline::Add(SignIn&& s) {
     ++no_account_;
     return;
   }
-  if (batch_.records.empty()) batch_.first_ordinal = ordinal_;
+  if (batch_.size == 0) batch_.first_ordinal = ordinal_;
   ++ordinal_;
-  batch_.records.push_back(std::move(s));
-  if (batch_.records.size() >= kBatch) Submit();
+  if (batch_.size < batch_.records.size()) {
+    std::swap(batch_.records[batch_.size], s);  // `s` takes a spare's storage back to the reader
+  } else {
+    batch_.records.push_back(std::move(s));
+  }
+  if (++batch_.size >= kBatch) Submit();
 }
 
 void SignInPipeline::Process(Batch& batch, Worker& w) {
   w.encoded.clear();
   uint64_t ordinal = batch.first_ordinal;
-  for (SignIn& s : batch.records) {
+  for (size_t i = 0; i < batch.size; ++i) {
+    SignIn& s = batch.records[i];
     if (w.cache) w.cache->Enrich(s);
     if (s.geo.has_coordinates()) ++w.located;
     w.encoded.Add(s, ordinal++);
@@ -64,10 +69,10 @@ void SignInPipeline::Process(Batch& batch, Worker& w) {
 }
 
 void SignInPipeline::Submit() {
-  if (batch_.records.empty()) return;
+  if (batch_.size == 0) return;
   if (inline_worker_) {
     Process(batch_, *inline_worker_);
-    batch_.records.clear();
+    batch_.size = 0;
     return;
   }
   {
@@ -76,10 +81,16 @@ void SignInPipeline::Submit() {
     // outruns enrichment.
     room_.wait(lock, [&] { return queue_.size() < 2 * workers_.size(); });
     queue_.push_back(std::move(batch_));
+    if (!spare_.empty()) {
+      batch_ = std::move(spare_.back());
+      spare_.pop_back();
+    } else {
+      batch_ = Batch{};
+      batch_.records.reserve(kBatch);
+    }
   }
   ready_.notify_one();
-  batch_ = Batch{};
-  batch_.records.reserve(kBatch);
+  batch_.size = 0;
 }
 
 void SignInPipeline::Run(Worker* worker) {
@@ -94,6 +105,9 @@ void SignInPipeline::Run(Worker* worker) {
     }
     room_.notify_one();
     Process(batch, *worker);
+    std::lock_guard<std::mutex> lock(mu_);
+    // Spares are bounded by the batches in flight: the queue, the workers', the reader's.
+    if (spare_.size() < 3 * workers_.size() + 1) spare_.push_back(std::move(batch));
   }
 }
 

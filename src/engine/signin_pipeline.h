@@ -47,8 +47,12 @@ class SignInPipeline {
   uint64_t located() const;                         // with coordinates after enrichment
 
  private:
+  // records[0, size) are this batch's; the rest are spare records whose storage
+  // the reader reuses (Add swaps the reader's record with one of them), so a warm
+  // pipeline parses without allocating.
   struct Batch {
     std::vector<SignIn> records;
+    size_t size = 0;
     uint64_t first_ordinal = 0;
   };
   struct Worker;
@@ -67,6 +71,7 @@ class SignInPipeline {
   std::mutex mu_;
   std::condition_variable ready_, room_;
   std::deque<Batch> queue_;
+  std::vector<Batch> spare_;  // processed batches, back for reuse
   bool done_ = false;
   Status error_;
 };

@@ -89,6 +89,10 @@ Status SignInSorter::Add(const SignIn& signin, uint64_t ordinal) {
 
 Status SignInSorter::AddEncoded(const EncodedSignIns& batch) {
   std::lock_guard<std::mutex> lock(mu_);
+  // The run's whole budget at once: growing by doubling would copy the run
+  // again and again and hold two copies at each step. Pages untouched cost nothing.
+  if (arena_.capacity() < options_.memory_bytes)
+    arena_.reserve(options_.memory_bytes + (options_.memory_bytes >> 4));
   const size_t base = arena_.size();
   arena_.append(batch.bytes);
   for (const EncodedSignIns::Entry& e : batch.entries) keys_.push_back({e.time, e.ordinal, base + e.offset, e.size});
@@ -153,6 +157,8 @@ Status SignInSorter::SpillLocked() {
   }
   runs_.push_back(std::move(run));
   ++stats_.runs_spilled;
+  // Released, not kept: the next run reserves afresh and touches only the pages it
+  // fills, so a short last run holds little while the detectors run.
   arena_.clear();
   arena_.shrink_to_fit();
   keys_.clear();

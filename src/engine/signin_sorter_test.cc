@@ -60,6 +60,58 @@ TEST(SignInCodecTest, RoundTripsEveryField) {
   EXPECT_EQ(back.failure_reason, "bad password");
 }
 
+// SignIn::Clear must reset every field: readers reuse one SignIn per input.
+TEST(SignInTest, ClearGivesADefaultRecord) {
+  // A new field changes the size: reset it in SignIn::Clear, set it below, then update the size.
+  static_assert(sizeof(SignIn) == 1024, "SignIn changed: keep SignIn::Clear and this test in step");
+  SignIn s = Make(3, 1714521600000);
+  s.account_id = "id";
+  s.display_name = "Name";
+  s.tenant = "t";
+  s.vendor_location.country = "US";
+  s.vendor_location.region = "Texas";
+  s.vendor_location.city = "Austin";
+  s.vendor_location.lat = 30;
+  s.vendor_location.lon = -97;
+  s.vendor_location.accuracy_km = 5;
+  s.vendor_location.source = GeoSource::kVendor;
+  s.geo.region = "England";
+  s.geo.accuracy_km = 10;
+  s.geo.source = GeoSource::kGeoIp;
+  s.vendor_asn = 7;
+  s.vendor_as_org = "org";
+  s.net.as_org = "BT";
+  s.net.connection_type = "Cable/DSL";
+  s.net.is_anonymizer = s.net.is_hosting = s.net.is_tor = s.net.is_mobile = true;
+  s.net.is_org_egress = s.net.is_sanctioned = true;
+  s.net.list_name = "list";
+  s.device_id = "d";
+  s.device_name = "n";
+  s.os = "Windows";
+  s.browser = "Edge";
+  s.user_agent = "ua";
+  s.app = "app";
+  s.failure_reason = "r";
+  s.interactive = false;
+  s.session_id = "sid";
+  s.vendor_risk_level = "high";
+  s.vendor_proxy = true;
+  s.Clear();
+  std::string cleared, fresh;
+  EncodeSignIn(s, cleared);
+  EncodeSignIn(SignIn{}, fresh);
+  EXPECT_EQ(cleared, fresh);
+  // Fields the codec does not carry.
+  EXPECT_TRUE(s.source_format.empty());
+  EXPECT_TRUE(s.source_file.empty());
+  EXPECT_FALSE(s.ip.has_value());
+  EXPECT_TRUE(std::isnan(s.geo.lat));
+  EXPECT_EQ(s.geo.accuracy_km, -1);
+  EXPECT_EQ(s.vendor_location.source, GeoSource::kNone);
+  EXPECT_FALSE(s.net.is_sanctioned);
+  EXPECT_TRUE(s.interactive);
+}
+
 TEST(SignInCodecTest, TruncatedRecordIsCorruptionNotACrash) {
   std::string bytes;
   EncodeSignIn(Make(1, 5), bytes);

@@ -106,7 +106,8 @@ class ReadRun {
       Reject(span.line, e == simdjson::INCORRECT_TYPE ? "not a JSON object" : ingest::JsonError(e), text);
       return;
     }
-    SignIn signin;
+    SignIn& signin = scratch_;
+    signin.Clear();
     if (unwrap_event) {
       od::value event;
       od::object inner;
@@ -139,6 +140,9 @@ class ReadRun {
   void SetFlatReader(ingest::RowReader* reader) { flat_ = reader; }
 
   ingest::RecordContext& ctx() { return ctx_; }
+  // The record each reader fills, cleared per record: its strings' storage is
+  // reused (and a consumer that swaps records, like SignInPipeline, hands storage back).
+  SignIn& scratch() { return scratch_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -148,6 +152,7 @@ class ReadRun {
   const SignInCallback& on_signin_;
   RejectSink& rejects_;
   ReadStats* stats_;
+  SignIn scratch_;
   // One flat JSON record as a header (its keys) and a row (its values as text:
   // strings unescaped, numbers and booleans as written, objects and arrays as
   // their JSON, null as empty), read by the format's row reader.
@@ -227,7 +232,8 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* 
         have_header = true;
         continue;
       }
-      SignIn signin;
+      SignIn& signin = run->scratch();
+      signin.Clear();
       ingest::RecordResult result = reader->Read(row, run->ctx(), &signin);
       run->Deliver(std::move(result), std::move(signin), start_line, raw);
       if (++rows_since_check >= 4096) {

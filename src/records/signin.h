@@ -33,6 +33,15 @@ struct Location {
   GeoSource source = GeoSource::kNone;
 
   bool has_coordinates() const { return !std::isnan(lat) && !std::isnan(lon); }
+  // Back to a default Location, keeping the strings' storage.
+  void Clear() {
+    country.clear();
+    region.clear();
+    city.clear();
+    lat = lon = NAN;
+    accuracy_km = -1;
+    source = GeoSource::kNone;
+  }
 };
 
 enum class Outcome : uint8_t { kUnknown = 0, kSuccess, kFailure, kChallenge };
@@ -50,6 +59,14 @@ struct NetworkInfo {
   bool is_org_egress = false;   // the organisation's own egress (corporate VPN / ZTNA)
   bool is_sanctioned = false;   // in a sanctioned country's address space (DPRK 175.45.176.0/22)
   std::string list_name;        // name of the list or provider that matched ("NordVPN", "Tor exit", "corp-vpn")
+
+  void Clear() {
+    asn = 0;
+    as_org.clear();
+    connection_type.clear();
+    is_anonymizer = is_hosting = is_tor = is_mobile = is_org_egress = is_sanctioned = false;
+    list_name.clear();
+  }
 };
 
 // A home or small-office line, the kind of address a household shares: not an
@@ -107,7 +124,44 @@ struct SignIn {
   std::string_view source_file;  // InternString'd (common/strings.h): one copy per file, not per record
   uint64_t source_line = 0;   // 1-based line where the record starts
   std::string event_id;       // the log's own id for the record
+
+  // Back to a default SignIn, keeping the strings' storage: a reader that parses
+  // into one SignIn per record allocates nothing once the storage is warm.
+  // Every field above must be reset here (signin_codec_test checks it).
+  void Clear();
 };
+
+inline void SignIn::Clear() {
+  account.clear();
+  account_id.clear();
+  display_name.clear();
+  tenant.clear();
+  time_ms = 0;
+  ip_text.clear();
+  ip.reset();
+  vendor_location.Clear();
+  geo.Clear();
+  vendor_asn = 0;
+  vendor_as_org.clear();
+  net.Clear();
+  device_id.clear();
+  device_name.clear();
+  os.clear();
+  browser.clear();
+  user_agent.clear();
+  app.clear();
+  outcome = Outcome::kUnknown;
+  failure_reason.clear();
+  interactive = true;
+  session_id.clear();
+  vendor_risk_level.clear();
+  vendor_risk_events.clear();
+  vendor_proxy = false;
+  source_format.clear();
+  source_file = {};
+  source_line = 0;
+  event_id.clear();
+}
 
 }  // namespace impostor
 
