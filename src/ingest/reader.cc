@@ -106,8 +106,7 @@ class ReadRun {
       Reject(span.line, e == simdjson::INCORRECT_TYPE ? "not a JSON object" : ingest::JsonError(e), text);
       return;
     }
-    SignIn& signin = scratch_;
-    signin.Clear();
+    SignIn& signin = NextRecord();
     if (unwrap_event) {
       od::value event;
       od::object inner;
@@ -140,9 +139,12 @@ class ReadRun {
   void SetFlatReader(ingest::RowReader* reader) { flat_ = reader; }
 
   ingest::RecordContext& ctx() { return ctx_; }
-  // The record each reader fills, cleared per record: its strings' storage is
-  // reused (and a consumer that swaps records, like SignInPipeline, hands storage back).
-  SignIn& scratch() { return scratch_; }
+  // The record the next reader call fills, cleared: one per input, so its strings'
+  // storage is reused (and a consumer that swaps records, like SignInPipeline, hands storage back).
+  SignIn& NextRecord() {
+    scratch_.Clear();
+    return scratch_;
+  }
   const std::string& path() const { return path_; }
 
  private:
@@ -232,8 +234,7 @@ Status ReadCsv(ingest::ChunkBuffer* buffer, ingest::RowReader* reader, ReadRun* 
         have_header = true;
         continue;
       }
-      SignIn& signin = run->scratch();
-      signin.Clear();
+      SignIn& signin = run->NextRecord();
       ingest::RecordResult result = reader->Read(row, run->ctx(), &signin);
       run->Deliver(std::move(result), std::move(signin), start_line, raw);
       if (++rows_since_check >= 4096) {

@@ -127,7 +127,7 @@ struct SignIn {
 
   // Back to a default SignIn, keeping the strings' storage: a reader that parses
   // into one SignIn per record allocates nothing once the storage is warm.
-  // Every field above must be reset here (signin_codec_test checks it).
+  // Every field above must be reset here (SignInTest.ClearGivesADefaultRecord checks it).
   void Clear();
 };
 

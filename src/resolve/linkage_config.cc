@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <type_traits>
 #include <fstream>
@@ -190,7 +191,8 @@ Result<LinkageConfig> ParseNode(const YAML::Node& root, const std::string& origi
     using T = std::remove_reference_t<decltype(*out)>;
     if constexpr (std::is_integral_v<T>) {
       // A count beyond its type would wrap (undefined behaviour in the conversion).
-      if (!(v <= static_cast<double>(std::numeric_limits<T>::max())))
+      // 2^digits is exact in a double; max() is not for 64-bit types and would round up.
+      if (!(v < std::ldexp(1.0, std::numeric_limits<T>::digits)))
         return Status::InvalidArgument(origin + ": " + key + ": must be at most " +
                                        std::to_string(std::numeric_limits<T>::max()));
     }
